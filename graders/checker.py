@@ -1,0 +1,121 @@
+"""The trusted side of a grading job: runs the exercise's pytest suite inside the checker container.
+
+    python -I -m graders.checker --spec '<JobSpec JSON>'
+
+It listens on one socket per side (candidate, reference), runs pytest on the suite with
+`CheckerPlugin`, and writes JSON-lines events to its stdout, which only the host reads:
+`collected`, `test_started`, `test_finished` (one per test) and finally `done`. Everything else
+pytest prints goes to stderr. The candidate never shares this process or this container.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+import pytest
+
+from graders import jobspec
+from graders.jobspec import JobSpec
+from graders import pytest_plugin
+from graders.pytest_plugin import CheckerPlugin
+from graders.remote import Endpoint, EndpointSettings
+
+# pytest's own configuration for the checker: no cache, no plugins found by entry points (also
+# disabled by PYTEST_DISABLE_PLUGIN_AUTOLOAD in the container), no ini file from the tree.
+PYTEST_ARGS = [
+    "-p", "no:cacheprovider",
+    "-p", "no:stepwise",
+    "-p", "no:pastebin",
+    "-p", "no:junitxml",
+    "--strict-markers",
+    "--tb=short",
+    "-q",
+    "--no-header",
+    "-o", "console_output_style=classic",
+]
+
+
+class EventStream:
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def emit(self, event: dict[str, Any]) -> None:
+        self.stream.write(json.dumps(event, separators=(",", ":")) + "\n")
+        self.stream.flush()
+
+
+def run(spec: JobSpec, events: EventStream, options: argparse.Namespace) -> int:
+    """Run the suite; emit every event including `done`; return pytest's exit code."""
+    started = time.monotonic()
+    if os.path.isdir(options.support_dir):
+        sys.path.append(options.support_dir)
+    candidate = Endpoint(EndpointSettings(
+        name="candidate", socket_path=options.candidate_socket,
+        call_timeout_s=spec.call_timeout_s, import_timeout_s=spec.import_timeout_s,
+        start_timeout_s=spec.start_timeout_s,
+    ))
+    reference = Endpoint(EndpointSettings(
+        name="reference", socket_path=options.reference_socket,
+        call_timeout_s=spec.call_timeout_s, import_timeout_s=spec.import_timeout_s,
+        start_timeout_s=spec.start_timeout_s,
+    ))
+    events.emit({"event": "listening"})
+    plugin = CheckerPlugin(
+        spec=spec, candidate=candidate, reference=reference,
+        candidate_source=options.candidate_source, emit=events.emit,
+    )
+    tests_dir = options.tests_dir
+    ini_path = os.path.join(os.path.dirname(__file__), "checker.ini")
+    args = [*PYTEST_ARGS, "-c", ini_path, "--rootdir", tests_dir, "--confcutdir", tests_dir,
+            os.path.join(tests_dir, spec.suite)]
+    try:
+        exit_code = int(pytest.main(args, plugins=[plugin, pytest_plugin]))
+    finally:
+        candidate.close()
+        reference.close()
+    failure = candidate.import_failure
+    events.emit({
+        "event": "done",
+        "pytest_exit": exit_code,
+        "expected": plugin.expected,
+        "tests": [r.as_dict() for r in plugin.results],
+        "collection_errors": plugin.collection_errors,
+        "sandbox_faults": plugin.sandbox_faults,
+        "import_failure": None if failure is None else {
+            "kind": failure.kind, "message": failure.message,
+            "traceback": failure.traceback if spec.visible else "",
+        },
+        "timings": {
+            "checker_s": time.monotonic() - started,
+            "candidate_preload_s": candidate.preload_s or 0.0,
+            "candidate_workers": candidate.workers_started,
+        },
+    })
+    return exit_code
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="graders.checker")
+    parser.add_argument("--spec", required=True, help="JobSpec as JSON")
+    # The defaults are the container's mount points (graders.jobspec); tests override them.
+    parser.add_argument("--tests-dir", default=jobspec.CHECKER_TESTS_DIR)
+    parser.add_argument("--support-dir", default=jobspec.CHECKER_SUPPORT_DIR)
+    parser.add_argument("--candidate-source", default=jobspec.CANDIDATE_SOURCE)
+    parser.add_argument("--candidate-socket", default=jobspec.CANDIDATE_SOCKET)
+    parser.add_argument("--reference-socket", default=jobspec.REFERENCE_SOCKET)
+    options = parser.parse_args(argv)
+    spec = JobSpec.from_json(options.spec)
+    # Events own the real stdout; anything else printed (pytest's summary) goes to stderr.
+    events = EventStream(os.fdopen(os.dup(1), "w", buffering=1))
+    os.dup2(2, 1)
+    run(spec, events, options)
+
+
+if __name__ == "__main__":
+    main()

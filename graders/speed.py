@@ -1,0 +1,164 @@
+"""Speed scoring: time candidate against reference from the trusted side, and turn it into points.
+
+The ratio is `reference time / candidate time`: 1.0 means as fast as the reference, 0.5 twice as
+slow, 2.0 twice as fast. Rounds interleave the two (A B, B A, A B...) so drift hits both, every
+round gets fresh inputs (so caching earlier answers does not help) and every output is verified
+(so skipping work does not help). The score uses the median per-round ratio; its confidence
+interval comes from order statistics, with no distributional assumption.
+
+Points follow `points_fraction`, a monotonic log-linear curve fixed in `exercise.toml`:
+    fraction = 1                                  if ratio >= full_at (or its CI reaches full_at)
+    fraction = log(ratio/zero_at)/log(full_at/zero_at)   between zero_at and full_at
+    fraction = 0                                  if ratio <= zero_at
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SpeedPolicy:
+    """How long to measure and how a ratio becomes points (see the module docstring)."""
+
+    full_at: float = 1.0
+    zero_at: float = 0.1
+    min_rounds: int = 5
+    max_rounds: int = 40
+    budget_s: float = 8.0
+    target_rse: float = 0.02
+    suspicious_above: float = 10.0
+    confidence: float = 0.95
+
+
+def points_fraction(ratio: float, ci_high: float, policy: SpeedPolicy) -> float:
+    """Share of a speed test's points earned at `ratio` (monotonic non-decreasing in ratio).
+
+    A ratio whose confidence interval reaches `full_at` is a tie with the reference: full points.
+    """
+    if ratio >= policy.full_at or ci_high >= policy.full_at:
+        return 1.0
+    if ratio <= policy.zero_at:
+        return 0.0
+    return math.log(ratio / policy.zero_at) / math.log(policy.full_at / policy.zero_at)
+
+
+def median_ci(samples: list[float], confidence: float = 0.95) -> tuple[float, float]:
+    """Distribution-free confidence interval of the median, from binomial order statistics."""
+    ordered = sorted(samples)
+    n = len(ordered)
+    if n == 0:
+        raise ValueError("no samples")
+    alpha = 1.0 - confidence
+    # Largest k such that P(Binomial(n, 1/2) < k) <= alpha/2: then [x_(k), x_(n-k+1)] covers.
+    cumulative = 0.0
+    k = 0
+    for i in range(n + 1):
+        p = math.comb(n, i) / 2**n
+        if cumulative + p > alpha / 2:
+            break
+        cumulative += p
+        k = i + 1
+    if k == 0:
+        return ordered[0], ordered[-1]
+    return ordered[k - 1], ordered[n - k]
+
+
+@dataclass
+class SpeedResult:
+    """One speed test's measurement, as it goes into the report."""
+
+    ratio: float
+    ci_low: float
+    ci_high: float
+    rounds: int
+    candidate_median_s: float
+    reference_median_s: float
+    fraction: float
+    suspicious: bool
+    samples: list[float] = field(default_factory=list)
+
+    def as_report(self) -> dict[str, Any]:
+        return {
+            "ratio": round(self.ratio, 4),
+            "ci_low": round(self.ci_low, 4),
+            "ci_high": round(self.ci_high, 4),
+            "rounds": self.rounds,
+            "candidate_median_s": round(self.candidate_median_s, 6),
+            "reference_median_s": round(self.reference_median_s, 6),
+            "fraction": round(self.fraction, 4),
+            "suspicious": self.suspicious,
+        }
+
+
+def relative_standard_error(ratios: list[float]) -> float:
+    """Standard error of the mean log-ratio: roughly the relative error of the ratio."""
+    if len(ratios) < 2:
+        return math.inf
+    logs = [math.log(r) for r in ratios]
+    return statistics.stdev(logs) / math.sqrt(len(logs))
+
+
+Timed = Callable[[Any], tuple[Any, float]]  # case -> (output, seconds)
+
+
+def measure(
+    *,
+    run_candidate: Timed,
+    run_reference: Timed,
+    make_case: Callable[[int], Any],
+    check: Callable[[Any, Any, Any], None],
+    policy: SpeedPolicy,
+    clock: Callable[[], float] = time.monotonic,
+) -> SpeedResult:
+    """Run interleaved rounds until the ratio is precise enough or the budget is spent.
+
+    `make_case(i)` builds round i's fresh inputs; `run_*` call one side and return its output
+    and the seconds the trusted side measured; `check(case, candidate_out, reference_out)`
+    raises AssertionError when the candidate's output is wrong. Round 0 is a warm-up, checked
+    but not timed.
+    """
+    case = make_case(0)
+    candidate_out, _ = run_candidate(case)
+    reference_out, _ = run_reference(case)
+    check(case, candidate_out, reference_out)
+    ratios: list[float] = []
+    candidate_times: list[float] = []
+    reference_times: list[float] = []
+    started = clock()
+    while len(ratios) < policy.max_rounds:
+        case = make_case(len(ratios) + 1)
+        if len(ratios) % 2 == 0:
+            candidate_out, t_cand = run_candidate(case)
+            reference_out, t_ref = run_reference(case)
+        else:
+            reference_out, t_ref = run_reference(case)
+            candidate_out, t_cand = run_candidate(case)
+        check(case, candidate_out, reference_out)
+        t_cand, t_ref = max(t_cand, 1e-9), max(t_ref, 1e-9)
+        candidate_times.append(t_cand)
+        reference_times.append(t_ref)
+        ratios.append(t_ref / t_cand)
+        if len(ratios) >= policy.min_rounds and (
+            relative_standard_error(ratios) <= policy.target_rse
+            or clock() - started >= policy.budget_s
+        ):
+            break
+    ratio = statistics.median(ratios)
+    ci_low, ci_high = median_ci(ratios, policy.confidence)
+    return SpeedResult(
+        ratio=ratio,
+        ci_low=ci_low,
+        ci_high=ci_high,
+        rounds=len(ratios),
+        candidate_median_s=statistics.median(candidate_times),
+        reference_median_s=statistics.median(reference_times),
+        fraction=points_fraction(ratio, ci_high, policy),
+        suspicious=ratio > policy.suspicious_above,
+        samples=ratios,
+    )

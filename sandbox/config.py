@@ -1,0 +1,78 @@
+"""Sandbox settings, read from environment variables (listed in deploy/.env.example).
+
+Django-free on purpose: the same settings drive the `grade` command, Celery workers and tests.
+A bad value raises `SandboxConfigError` naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SandboxConfigError(ValueError):
+    """An environment variable has a value the sandbox cannot use."""
+
+
+def _env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default).strip() or default
+
+
+def _env_int(name: str, default: int, low: int, high: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SandboxConfigError(f"{name} must be an integer, got {raw!r}") from exc
+    if not low <= value <= high:
+        raise SandboxConfigError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _env_cpuset(name: str, default: str) -> str:
+    value = _env_str(name, default)
+    allowed = set("0123456789,-")
+    if not value or set(value) - allowed:
+        raise SandboxConfigError(f"{name} must be a cpuset such as '1' or '0-3,6', got {value!r}")
+    return value
+
+
+def _default_cpusets() -> tuple[str, str]:
+    """(checker, workers): the checker on the first core, workers on the last one.
+
+    The candidate and reference workers share their cores so they are timed on the same
+    hardware; they never run at the same time (speed rounds alternate, and the candidate's
+    processes are frozen while the reference runs).
+    """
+    cores = sorted(os.sched_getaffinity(0))
+    return str(cores[0]), str(cores[-1])
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    image: str | None = None  # None: the content-hash tag of this tree (sandbox.image)
+    jobs_dir: Path = field(default_factory=lambda: REPO_ROOT / "var" / "jobs")
+    runtime: str = "runc"  # e.g. "runsc" for gVisor where the operator installed it
+    checker_cpuset: str = "0"
+    worker_cpuset: str = "0"
+    checker_memory_mb: int = 2048
+    checker_pids: int = 256
+    checker_output_kb: int = 16 * 1024
+    startup_slack_s: float = 60.0  # container start and imports, on top of the exercise's wall time
+
+    @classmethod
+    def from_env(cls) -> SandboxConfig:
+        checker_default, worker_default = _default_cpusets()
+        return cls(
+            image=os.environ.get("TJ_SANDBOX_IMAGE") or None,
+            jobs_dir=Path(_env_str("TJ_SANDBOX_JOBS_DIR", str(REPO_ROOT / "var" / "jobs"))),
+            runtime=_env_str("TJ_SANDBOX_RUNTIME", "runc"),
+            checker_cpuset=_env_cpuset("TJ_SANDBOX_CHECKER_CPUS", checker_default),
+            worker_cpuset=_env_cpuset("TJ_SANDBOX_WORKER_CPUS", worker_default),
+            checker_memory_mb=_env_int("TJ_SANDBOX_CHECKER_MEMORY_MB", 2048, 256, 262144),
+        )

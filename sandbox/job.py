@@ -1,0 +1,275 @@
+"""Run one grading job in Docker: three containers, one event stream, nothing left behind.
+
+The host writes the candidate's file into a fresh job directory, starts the checker, candidate
+and reference containers, reads the checker's JSON-lines events (the only channel it trusts),
+enforces the job's wall-clock limit, and removes every container and file of the job in a
+`finally`, whatever happened. Host code never reads a file the candidate could have written:
+the candidate's mounts are all read-only and results arrive on the checker's stdout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import docker
+import docker.errors
+from docker.models.containers import Container
+
+from graders import jobspec
+from graders.jobspec import JobSpec
+from graders.package import Exercise
+from sandbox.config import SandboxConfig
+from sandbox.containers import (
+    CANDIDATE_UID,
+    CHECKER_UID,
+    LABEL_JOB,
+    REFERENCE_UID,
+    Bind,
+    ContainerSpec,
+    docker_arguments,
+)
+
+EventCallback = Callable[[dict[str, Any]], None]
+
+
+@dataclass
+class JobOutcome:
+    """What the host observed; `sandbox.verdicts.report_from_outcome` turns it into a Report."""
+
+    done: dict[str, Any] | None = None
+    collected: list[dict[str, Any]] = field(default_factory=list)
+    finished: list[dict[str, Any]] = field(default_factory=list)
+    wall_time_exceeded: bool = False
+    checker_exit_code: int | None = None
+    checker_stderr: str = ""
+    output_truncated: bool = False
+    peak_memory_bytes: dict[str, int | None] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+
+
+class GradingJob:
+    """One run of one suite against one source file. Use `run()` once."""
+
+    def __init__(
+        self,
+        client: docker.DockerClient,
+        config: SandboxConfig,
+        *,
+        image: str,
+        exercise: Exercise,
+        source: bytes,
+        suite: str,
+        on_event: EventCallback | None = None,
+    ) -> None:
+        self.client = client
+        self.config = config
+        self.image = image
+        self.exercise = exercise
+        self.source = source
+        self.suite = suite
+        self.on_event = on_event
+        self.job_id = uuid.uuid4().hex[:16]
+        self.job_dir = config.jobs_dir / self.job_id
+        self.containers: dict[str, Container] = {}
+        self.outcome = JobOutcome()
+        self.started = time.monotonic()
+
+    def mark(self, name: str) -> None:
+        self.outcome.timings[name] = time.monotonic() - self.started
+
+    # -- the job -------------------------------------------------------------------------------
+
+    def run(self) -> JobOutcome:
+        try:
+            self.prepare_files()
+            self.create_containers()
+            self.mark("created_s")
+            for role in ("checker", "reference", "candidate"):
+                self.containers[role].start()
+            self.mark("started_s")
+            self.follow_checker()
+            self.collect_facts()
+        except (docker.errors.DockerException, OSError) as exc:
+            self.outcome.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self.cleanup()
+            self.mark("total_s")
+        return self.outcome
+
+    def prepare_files(self) -> None:
+        self.config.jobs_dir.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.config.jobs_dir, 0o700)
+        self.job_dir.mkdir(mode=0o700)
+        (self.job_dir / "candidate").mkdir()
+        # O_EXCL | O_NOFOLLOW: a fresh file in a fresh directory, never through a planted link.
+        fd = os.open(self.job_dir / "candidate" / "solution.py",
+                     os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o444)
+        with os.fdopen(fd, "wb") as f:
+            f.write(self.source)
+        for side in ("candidate-socket", "reference-socket"):
+            path = self.job_dir / side
+            path.mkdir()
+            # The checker (its own uid) creates the socket here; the worker side mounts it read-only.
+            os.chmod(path, 0o777)
+
+    def create_containers(self) -> None:
+        ex = self.exercise
+        limits = ex.limits
+        spec = JobSpec.for_exercise(ex, self.suite)
+        created_at = datetime.now(UTC).isoformat()
+        support = [Bind(str(ex.support_path), "/exercise/support")] if ex.support_path.is_dir() else []
+        common = {"job_id": self.job_id, "image": self.image, "runtime": self.config.runtime,
+                  "created_at": created_at}
+        worker_command = [
+            "python", "-I", "-m", "graders.runner", "--socket", jobspec.WORKER_SOCKET,
+            "--module", "/candidate/solution.py", "--support", "/exercise/support",
+            "--preload", ",".join(ex.preload), "--banned", ",".join(ex.banned_imports),
+            "--output-limit", str(limits.output_kb * 1024),
+        ]
+        specs = [
+            ContainerSpec(
+                role="checker", uid=CHECKER_UID,
+                command=["python", "-I", "-m", "graders.checker", "--spec", spec.to_json()],
+                memory_mb=self.config.checker_memory_mb, pids=self.config.checker_pids, cpus=1.0,
+                cpuset=self.config.checker_cpuset, tmpfs_mb=256,
+                log_kb=self.config.checker_output_kb,
+                binds=[
+                    Bind(str(ex.path / "tests"), "/exercise/tests"),
+                    *support,
+                    Bind(str(self.job_dir / "candidate" / "solution.py"), jobspec.CANDIDATE_SOURCE),
+                    Bind(str(self.job_dir / "candidate-socket"),
+                         os.path.dirname(jobspec.CANDIDATE_SOCKET), read_only=False),
+                    Bind(str(self.job_dir / "reference-socket"),
+                         os.path.dirname(jobspec.REFERENCE_SOCKET), read_only=False),
+                ],
+                environment={"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+                **common,
+            ),
+            self.worker_spec("candidate", CANDIDATE_UID, worker_command, support,
+                             self.job_dir / "candidate" / "solution.py", common),
+            self.worker_spec("reference", REFERENCE_UID, worker_command, support,
+                             ex.solution_path, common),
+        ]
+        for container_spec in specs:
+            self.containers[container_spec.role] = self.client.containers.create(
+                **docker_arguments(container_spec)
+            )
+
+    def worker_spec(self, role: str, uid: int, command: list[str], support: list[Bind],
+                    module: Path, common: dict[str, Any]) -> ContainerSpec:
+        limits = self.exercise.limits
+        return ContainerSpec(
+            role=role, uid=uid, command=command,
+            memory_mb=limits.memory_mb, pids=limits.pids, cpus=limits.cpus,
+            cpuset=self.config.worker_cpuset, tmpfs_mb=limits.tmpfs_mb, log_kb=256,
+            binds=[
+                Bind(str(module), "/candidate/solution.py"),
+                *support,
+                Bind(str(self.job_dir / f"{role}-socket"), os.path.dirname(jobspec.WORKER_SOCKET)),
+            ],
+            **common,
+        )
+
+    def follow_checker(self) -> None:
+        """Read the checker's events until it exits or the wall-clock limit passes."""
+        checker = self.containers["checker"]
+        reader = threading.Thread(target=self.read_events, args=(checker,), daemon=True)
+        reader.start()
+        deadline_s = self.exercise.limits.wall_time_s + self.config.startup_slack_s
+        reader.join(timeout=deadline_s)
+        if reader.is_alive():
+            self.outcome.wall_time_exceeded = True
+            with contextlib.suppress(docker.errors.DockerException):
+                checker.kill()
+            reader.join(timeout=10)
+        self.mark("checker_done_s")
+        with contextlib.suppress(docker.errors.DockerException):
+            result = checker.wait(timeout=10)
+            self.outcome.checker_exit_code = int(result.get("StatusCode", -1))
+        with contextlib.suppress(docker.errors.DockerException):
+            stderr = checker.logs(stdout=False, stderr=True, tail=60)
+            self.outcome.checker_stderr = stderr.decode("utf-8", "replace")[-6000:]
+
+    def read_events(self, checker: Container) -> None:
+        limit = self.config.checker_output_kb * 1024
+        received = 0
+        pending = b""
+        try:
+            for chunk in checker.logs(stdout=True, stderr=False, stream=True, follow=True):
+                received += len(chunk)
+                if received > limit:
+                    self.outcome.output_truncated = True
+                    with contextlib.suppress(docker.errors.DockerException):
+                        checker.kill()
+                    return
+                pending += chunk
+                *lines, pending = pending.split(b"\n")
+                for line in lines:
+                    self.handle_event(line)
+        except docker.errors.DockerException as exc:
+            self.outcome.error = self.outcome.error or f"lost the checker's output: {exc}"
+
+    def handle_event(self, line: bytes) -> None:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            return
+        if not isinstance(event, dict):
+            return
+        kind = event.get("event")
+        if kind == "listening":
+            self.mark("checker_ready_s")
+        elif kind == "collected":
+            self.mark("collected_s")
+            self.outcome.collected = list(event.get("tests", []))
+        elif kind == "test_finished":
+            self.outcome.finished.append(event.get("result", {}))
+        elif kind == "done":
+            self.mark("tests_done_s")
+            self.outcome.done = event
+        if self.on_event is not None:
+            with contextlib.suppress(Exception):  # a progress display must not break grading
+                self.on_event(event)
+
+    def collect_facts(self) -> None:
+        """Trusted facts read from the engine, not from the candidate: peak memory per worker."""
+        for role in ("candidate", "reference"):
+            container = self.containers.get(role)
+            peak: int | None = None
+            if container is not None:
+                with contextlib.suppress(docker.errors.DockerException, KeyError, TypeError):
+                    stats = container.stats(stream=False, one_shot=True)
+                    peak = int(stats["memory_stats"]["max_usage"]) or None
+            self.outcome.peak_memory_bytes[role] = peak
+
+    def cleanup(self) -> None:
+        """Remove every container of this job (by label, so half-created ones too) and its files."""
+        started = time.monotonic()
+        found = list(self.containers.values())
+        with contextlib.suppress(docker.errors.DockerException):
+            found += self.client.containers.list(all=True, filters={"label": f"{LABEL_JOB}={self.job_id}"})
+        seen: set[str] = set()
+        for container in found:
+            if container.id in seen:
+                continue
+            seen.add(container.id)
+            with contextlib.suppress(docker.errors.NotFound):
+                try:
+                    container.remove(force=True)
+                except docker.errors.APIError as exc:
+                    self.outcome.error = self.outcome.error or f"could not remove a container: {exc}"
+        # shutil.rmtree does not follow symlinks (fd-based on Linux); only the checker wrote here.
+        shutil.rmtree(self.job_dir, ignore_errors=True)
+        self.outcome.timings["cleanup_s"] = time.monotonic() - started
