@@ -20,24 +20,28 @@ from typing import Any, TextIO
 
 import pytest
 
-from graders import jobspec
+from graders import jobspec, pytest_plugin
 from graders.jobspec import JobSpec
-from graders import pytest_plugin
 from graders.pytest_plugin import CheckerPlugin
 from graders.remote import Endpoint, EndpointSettings
 
 # pytest's own configuration for the checker: no cache, no plugins found by entry points (also
 # disabled by PYTEST_DISABLE_PLUGIN_AUTOLOAD in the container), no ini file from the tree.
 PYTEST_ARGS = [
-    "-p", "no:cacheprovider",
-    "-p", "no:stepwise",
-    "-p", "no:pastebin",
-    "-p", "no:junitxml",
+    "-p",
+    "no:cacheprovider",
+    "-p",
+    "no:stepwise",
+    "-p",
+    "no:pastebin",
+    "-p",
+    "no:junitxml",
     "--strict-markers",
     "--tb=short",
     "-q",
     "--no-header",
-    "-o", "console_output_style=classic",
+    "-o",
+    "console_output_style=classic",
 ]
 
 
@@ -55,48 +59,72 @@ def run(spec: JobSpec, events: EventStream, options: argparse.Namespace) -> int:
     started = time.monotonic()
     if os.path.isdir(options.support_dir):
         sys.path.append(options.support_dir)
-    candidate = Endpoint(EndpointSettings(
-        name="candidate", socket_path=options.candidate_socket,
-        call_timeout_s=spec.call_timeout_s, import_timeout_s=spec.import_timeout_s,
-        start_timeout_s=spec.start_timeout_s,
-    ))
-    reference = Endpoint(EndpointSettings(
-        name="reference", socket_path=options.reference_socket,
-        call_timeout_s=spec.call_timeout_s, import_timeout_s=spec.import_timeout_s,
-        start_timeout_s=spec.start_timeout_s,
-    ))
+    candidate = Endpoint(
+        EndpointSettings(
+            name="candidate",
+            socket_path=options.candidate_socket,
+            call_timeout_s=spec.call_timeout_s,
+            import_timeout_s=spec.import_timeout_s,
+            start_timeout_s=spec.start_timeout_s,
+        )
+    )
+    reference = Endpoint(
+        EndpointSettings(
+            name="reference",
+            socket_path=options.reference_socket,
+            call_timeout_s=spec.call_timeout_s,
+            import_timeout_s=spec.import_timeout_s,
+            start_timeout_s=spec.start_timeout_s,
+        )
+    )
     events.emit({"event": "listening"})
     plugin = CheckerPlugin(
-        spec=spec, candidate=candidate, reference=reference,
-        candidate_source=options.candidate_source, emit=events.emit,
+        spec=spec,
+        candidate=candidate,
+        reference=reference,
+        candidate_source=options.candidate_source,
+        emit=events.emit,
     )
     tests_dir = options.tests_dir
     ini_path = os.path.join(os.path.dirname(__file__), "checker.ini")
-    args = [*PYTEST_ARGS, "-c", ini_path, "--rootdir", tests_dir, "--confcutdir", tests_dir,
-            os.path.join(tests_dir, spec.suite)]
+    args = [
+        *PYTEST_ARGS,
+        "-c",
+        ini_path,
+        "--rootdir",
+        tests_dir,
+        "--confcutdir",
+        tests_dir,
+        os.path.join(tests_dir, spec.suite),
+    ]
     try:
         exit_code = int(pytest.main(args, plugins=[plugin, pytest_plugin]))
     finally:
         candidate.close()
         reference.close()
     failure = candidate.import_failure
-    events.emit({
-        "event": "done",
-        "pytest_exit": exit_code,
-        "expected": plugin.expected,
-        "tests": [r.as_dict() for r in plugin.results],
-        "collection_errors": plugin.collection_errors,
-        "sandbox_faults": plugin.sandbox_faults,
-        "import_failure": None if failure is None else {
-            "kind": failure.kind, "message": failure.message,
-            "traceback": failure.traceback if spec.visible else "",
-        },
-        "timings": {
-            "checker_s": time.monotonic() - started,
-            "candidate_preload_s": candidate.preload_s or 0.0,
-            "candidate_workers": candidate.workers_started,
-        },
-    })
+    events.emit(
+        {
+            "event": "done",
+            "pytest_exit": exit_code,
+            "expected": plugin.expected,
+            "tests": [r.as_dict() for r in plugin.results],
+            "collection_errors": plugin.collection_errors,
+            "sandbox_faults": plugin.sandbox_faults,
+            "import_failure": None
+            if failure is None
+            else {
+                "kind": failure.kind,
+                "message": failure.message,
+                "traceback": failure.traceback if spec.visible else "",
+            },
+            "timings": {
+                "checker_s": time.monotonic() - started,
+                "candidate_preload_s": candidate.preload_s or 0.0,
+                "candidate_workers": candidate.workers_started,
+            },
+        }
+    )
     return exit_code
 
 

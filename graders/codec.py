@@ -34,19 +34,53 @@ JsonNode = list[Any]
 
 # Little-endian numeric dtypes only: no object, string, void/structured or datetime dtypes.
 ARRAY_DTYPES = frozenset(
-    ["|b1", "|i1", "|u1", "<i2", "<u2", "<i4", "<u4", "<i8", "<u8", "<f2", "<f4", "<f8", "<c8",
-     "<c16"]
+    [
+        "|b1",
+        "|i1",
+        "|u1",
+        "<i2",
+        "<u2",
+        "<i4",
+        "<u4",
+        "<i8",
+        "<u8",
+        "<f2",
+        "<f4",
+        "<f8",
+        "<c8",
+        "<c16",
+    ]
 )
 _SCALAR_TYPES: dict[type, str] = {
-    np.bool_: "|b1", np.int8: "|i1", np.uint8: "|u1", np.int16: "<i2", np.uint16: "<u2",
-    np.int32: "<i4", np.uint32: "<u4", np.int64: "<i8", np.uint64: "<u8", np.float16: "<f2",
-    np.float32: "<f4", np.float64: "<f8", np.complex64: "<c8", np.complex128: "<c16",
+    np.bool_: "|b1",
+    np.int8: "|i1",
+    np.uint8: "|u1",
+    np.int16: "<i2",
+    np.uint16: "<u2",
+    np.int32: "<i4",
+    np.uint32: "<u4",
+    np.int64: "<i8",
+    np.uint64: "<u8",
+    np.float16: "<f2",
+    np.float32: "<f4",
+    np.float64: "<f8",
+    np.complex64: "<c8",
+    np.complex128: "<c16",
 }
-# torch dtype name -> (numpy dtype used on the wire, itemsize). bfloat16 travels as raw 16-bit words.
+# torch dtype name -> numpy dtype used on the wire. bfloat16 travels as raw 16-bit words.
 TENSOR_DTYPES: dict[str, str] = {
-    "bool": "|b1", "uint8": "|u1", "int8": "|i1", "int16": "<i2", "int32": "<i4", "int64": "<i8",
-    "float16": "<f2", "bfloat16": "<u2", "float32": "<f4", "float64": "<f8",
-    "complex64": "<c8", "complex128": "<c16",
+    "bool": "|b1",
+    "uint8": "|u1",
+    "int8": "|i1",
+    "int16": "<i2",
+    "int32": "<i4",
+    "int64": "<i8",
+    "float16": "<f2",
+    "bfloat16": "<u2",
+    "float32": "<f4",
+    "float64": "<f8",
+    "complex64": "<c8",
+    "complex128": "<c16",
 }
 _DICT_KEY_TAGS = frozenset(["none", "bool", "int", "float", "str", "tuple"])
 
@@ -138,13 +172,19 @@ class _Encoder:
     def encode_tensor(self, tensor: Any, torch: Any) -> JsonNode:
         name = str(tensor.dtype).removeprefix("torch.")
         if name not in TENSOR_DTYPES:
-            raise UnsafeValue(f"torch tensors of dtype {tensor.dtype} cannot be sent to the checker")
+            raise UnsafeValue(
+                f"torch tensors of dtype {tensor.dtype} cannot be sent to the checker"
+            )
         plain = tensor.detach().to("cpu").contiguous()
         if name == "bfloat16":
             plain = plain.view(torch.int16)
         data = plain.numpy().tobytes()
         return [
-            "tensor", name, list(tensor.shape), self.buffer(data), bool(tensor.requires_grad),
+            "tensor",
+            name,
+            list(tensor.shape),
+            self.buffer(data),
+            bool(tensor.requires_grad),
             str(tensor.device),
         ]
 
@@ -190,7 +230,9 @@ class _Decoder:
         return handler(self, args, depth)
 
     def expect(self, args: list[Any], *types: type) -> None:
-        if len(args) != len(types) or any(type(a) is not t for a, t in zip(args, types, strict=True)):
+        if len(args) != len(types) or any(
+            type(a) is not t for a, t in zip(args, types, strict=True)
+        ):
             raise self.fail("a node has the wrong fields")
 
     def d_none(self, args: list[Any], depth: int) -> None:
@@ -310,7 +352,7 @@ class _Decoder:
         if requires_grad and tensor.is_floating_point():
             tensor.requires_grad_(True)
         # Tensors always arrive on the checker's CPU; where the candidate left it is recorded.
-        tensor.tj_device = device[:32]
+        tensor.tj_device = device[:32]  # type: ignore[attr-defined]
         return tensor
 
     def d_handle(self, args: list[Any], depth: int) -> RemoteHandle:
@@ -327,11 +369,20 @@ class RemoteHandle:
 
 
 _DECODERS = {
-    "none": _Decoder.d_none, "bool": _Decoder.d_bool, "int": _Decoder.d_int,
-    "float": _Decoder.d_float, "complex": _Decoder.d_complex, "str": _Decoder.d_str,
-    "bytes": _Decoder.d_bytes, "list": _Decoder.d_list, "tuple": _Decoder.d_tuple,
-    "dict": _Decoder.d_dict, "ndarray": _Decoder.d_ndarray, "scalar": _Decoder.d_scalar,
-    "tensor": _Decoder.d_tensor, "handle": _Decoder.d_handle,
+    "none": _Decoder.d_none,
+    "bool": _Decoder.d_bool,
+    "int": _Decoder.d_int,
+    "float": _Decoder.d_float,
+    "complex": _Decoder.d_complex,
+    "str": _Decoder.d_str,
+    "bytes": _Decoder.d_bytes,
+    "list": _Decoder.d_list,
+    "tuple": _Decoder.d_tuple,
+    "dict": _Decoder.d_dict,
+    "ndarray": _Decoder.d_ndarray,
+    "scalar": _Decoder.d_scalar,
+    "tensor": _Decoder.d_tensor,
+    "handle": _Decoder.d_handle,
 }
 
 

@@ -10,7 +10,7 @@ import builtins
 
 
 class UnsafeValue(Exception):
-    """The candidate sent something the safe codec refuses (a subclass, object dtype, a class...)."""
+    """The candidate sent something the safe codec refuses (a subclass, object dtype...)."""
 
 
 class CandidateFault(Exception):
@@ -34,8 +34,8 @@ class CandidateTimeout(CandidateFault):
 class CandidateCrashed(CandidateFault):
     """The worker process died during a call (exit, signal, out of memory, output flood).
 
-    `cause` is one of "exit", "signal", "memory", "output" or "sandbox" (the candidate's whole
-    container stopped answering).
+    `cause` is one of "exit", "signal", "memory", "output" or "container" (the candidate's
+    whole container stopped answering after its code ran).
     """
 
     def __init__(self, message: str, *, cause: str) -> None:
@@ -56,7 +56,7 @@ class SandboxFault(Exception):
 
 
 class ReferenceFailed(SandboxFault):
-    """The reference solution failed, timed out or crashed: the exercise or the machine is at fault."""
+    """The reference solution failed or crashed: the exercise or the machine is at fault."""
 
 
 # Remote exceptions are re-raised in the checker as a class that is BOTH a CandidateError and the

@@ -45,11 +45,16 @@ def find_banned_imports(source: str, banned: Sequence[str]) -> list[str]:
                     report(node, f"{node.module}.{alias.name}")
         elif isinstance(node, ast.Call) and node.args:
             func = node.func
-            name = func.id if isinstance(func, ast.Name) else (
-                func.attr if isinstance(func, ast.Attribute) else None
+            name = (
+                func.id
+                if isinstance(func, ast.Name)
+                else (func.attr if isinstance(func, ast.Attribute) else None)
             )
             first = node.args[0]
-            if name in _DYNAMIC_IMPORTERS and isinstance(first, ast.Constant) \
-                    and isinstance(first.value, str):
+            if (
+                name in _DYNAMIC_IMPORTERS
+                and isinstance(first, ast.Constant)
+                and isinstance(first.value, str)
+            ):
                 report(node, first.value)
     return found

@@ -153,8 +153,14 @@ class _Fields:
             return default
         return value if value is not None else default
 
-    def choice(self, table: dict[str, Any], prefix: str, key: str, options: tuple[str, ...],
-               default: Any = _MISSING) -> str:
+    def choice(
+        self,
+        table: dict[str, Any],
+        prefix: str,
+        key: str,
+        options: tuple[str, ...],
+        default: Any = _MISSING,
+    ) -> str:
         value = self.value(table, prefix, key, str, default)
         if value is not None and value not in options:
             name = f"{prefix}.{key}" if prefix else key
@@ -199,8 +205,17 @@ def load_exercise(path: Path | str) -> Exercise:
 
 def _parse(document: dict[str, Any], root: Path, label: str) -> tuple[Exercise | None, list[str]]:
     f = _Fields(document, label)
-    known = {"slug", "title", "difficulty", "tags", "limits", "runtime", "imports", "scoring",
-             "tolerances"}
+    known = {
+        "slug",
+        "title",
+        "difficulty",
+        "tags",
+        "limits",
+        "runtime",
+        "imports",
+        "scoring",
+        "tolerances",
+    }
     for key in sorted(set(document) - known):
         f.problem(key, f"unknown field (known: {', '.join(sorted(known))})")
     slug = f.value(document, "", "slug", str)
@@ -249,7 +264,9 @@ def _parse(document: dict[str, Any], root: Path, label: str) -> tuple[Exercise |
     elif speed_table:
         f.problem("scoring.speed", "must be a table ([scoring.speed] with share = ...)")
     if abs(correctness + speed_share - 100.0) > 1e-9:
-        f.problem("scoring", f"correctness + speed.share must be 100, got {correctness + speed_share:g}")
+        f.problem(
+            "scoring", f"correctness + speed.share must be 100, got {correctness + speed_share:g}"
+        )
 
     tolerances: dict[str, float] = {}
     for key, value in f.table("tolerances").items():
@@ -261,9 +278,17 @@ def _parse(document: dict[str, Any], root: Path, label: str) -> tuple[Exercise |
     if f.problems:
         return None, f.problems
     return Exercise(
-        slug=slug, title=title, difficulty=difficulty, tags=tags, path=root, limits=limits,
-        scoring=Scoring(correctness=correctness, speed=speed_share), speed=policy,
-        preload=preload, banned_imports=banned, tolerances=tolerances,
+        slug=slug,
+        title=title,
+        difficulty=difficulty,
+        tags=tags,
+        path=root,
+        limits=limits,
+        scoring=Scoring(correctness=correctness, speed=speed_share),
+        speed=policy,
+        preload=preload,
+        banned_imports=banned,
+        tolerances=tolerances,
     ), []
 
 
@@ -299,7 +324,11 @@ def find_exercise(slug_or_path: str, bank: Path) -> Exercise:
         return load_exercise(bank / slug_or_path)
     if candidate.is_dir():
         return load_exercise(candidate)
-    known = sorted(p.name for p in bank.iterdir() if (p / "exercise.toml").is_file()) if bank.is_dir() else []
+    known = (
+        sorted(p.name for p in bank.iterdir() if (p / "exercise.toml").is_file())
+        if bank.is_dir()
+        else []
+    )
     raise ExerciseError(
         [f"unknown exercise {slug_or_path!r} (known: {', '.join(known) or 'none'})"]
     )

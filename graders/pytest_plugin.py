@@ -134,7 +134,9 @@ class AllowedImportsItem(pytest.Item):
             return  # the module does not compile: COMPILE_ERROR says so, not this test
         if problems:
             raise AssertionError(
-                "this exercise does not allow " + ", ".join(self.banned) + ": "
+                "this exercise does not allow "
+                + ", ".join(self.banned)
+                + ": "
                 + "; ".join(problems)
             )
 
@@ -208,28 +210,41 @@ class CheckerPlugin:
     def pytest_collection_modifyitems(
         self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
     ) -> None:
-        if self.spec.banned_imports and items:
+        parent = items[0].parent if items else None
+        if self.spec.banned_imports and parent is not None:
             items.append(
                 AllowedImportsItem.from_parent(
-                    items[0].parent,
+                    parent,
                     name="test_uses_only_allowed_imports",
                     banned=self.spec.banned_imports,
                     source_path=self.candidate_source,
                 )
             )
         self.expected = [item.nodeid for item in items]
-        self.emit({"event": "collected", "tests": [
-            {"nodeid": item.nodeid, "name": item.name, "description": _description(item),
-             "weight": _weight(item), "speed": item.get_closest_marker("speed") is not None}
-            for item in items
-        ]})
+        self.emit(
+            {
+                "event": "collected",
+                "tests": [
+                    {
+                        "nodeid": item.nodeid,
+                        "name": item.name,
+                        "description": _description(item),
+                        "weight": _weight(item),
+                        "speed": item.get_closest_marker("speed") is not None,
+                    }
+                    for item in items
+                ],
+            }
+        )
 
     # -- running -------------------------------------------------------------------------------
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> Any:
         marker = item.get_closest_marker("timeout")
-        call_timeout_s = float(marker.args[0]) if marker and marker.args else self.spec.call_timeout_s
+        call_timeout_s = (
+            float(marker.args[0]) if marker and marker.args else self.spec.call_timeout_s
+        )
         for endpoint in (self.candidate_side, self.reference_side):
             endpoint.call_timeout_s = call_timeout_s
         item.stash[_phases_key] = {}
@@ -240,9 +255,7 @@ class CheckerPlugin:
         return outcome
 
     @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(
-        self, item: pytest.Item, call: pytest.CallInfo[None]
-    ) -> Any:
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         report: pytest.TestReport = yield
         exc = call.excinfo.value if call.excinfo is not None else None
         item.stash[_phases_key][call.when] = (report, exc)

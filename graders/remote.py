@@ -30,10 +30,19 @@ from graders.errors import (
     CandidateImportFailed,
     CandidateTimeout,
     ReferenceFailed,
+    SandboxFault,
     UnsafeValue,
     remote_exception,
 )
-from graders.wire import FrameError, FrameLimits, FrameTimeout, PeerClosed, recv_frame, send_frame
+from graders.wire import (
+    DEFAULT_FRAME_LIMITS,
+    FrameError,
+    FrameLimits,
+    FrameTimeout,
+    PeerClosed,
+    recv_frame,
+    send_frame,
+)
 
 CONTROL_TIMEOUT_S = 10.0
 
@@ -45,7 +54,7 @@ class EndpointSettings:
     call_timeout_s: float = 10.0
     start_timeout_s: float = 120.0  # container start + preloading torch on a loaded machine
     import_timeout_s: float = 20.0
-    frame_limits: FrameLimits = FrameLimits()
+    frame_limits: FrameLimits = DEFAULT_FRAME_LIMITS
     codec_limits: codec.CodecLimits = codec.DEFAULT_LIMITS
 
 
@@ -73,6 +82,7 @@ class Endpoint:
         self.control: socket.socket | None = None
         self.worker: socket.socket | None = None
         self.dead_reason: str | None = None
+        self.start_failed = False
         self.import_failure: ImportFailure | None = None
         self.pending_exits: list[dict[str, Any]] = []
         self.workers_started = 0
@@ -103,14 +113,17 @@ class Endpoint:
             conn = self._accept(deadline)
             hello, _ = recv_frame(conn, deadline=deadline, limits=self.settings.frame_limits)
         except FrameError as exc:
+            # No candidate code has run yet: a sandbox that never comes up is the platform's fault.
+            self.start_failed = True
             self._die(f"the {self.settings.name} sandbox did not start: {exc}")
-            raise self._fault(CandidateCrashed(self.dead_reason or "", cause="sandbox")) from exc
+            raise self._dead() from exc
         if hello.get("role") != "supervisor":
             conn.close()
+            self.start_failed = True
             self._die(f"the {self.settings.name} sandbox sent an unexpected greeting")
-            raise self._fault(CandidateCrashed(self.dead_reason or "", cause="sandbox"))
+            raise self._dead()
         preload = hello.get("preload_s")
-        self.preload_s = float(preload) if type(preload) in (int, float) else None
+        self.preload_s = float(preload) if isinstance(preload, int | float) else None
         self.control = conn
         return conn
 
@@ -121,6 +134,17 @@ class Endpoint:
                 sock.close()
         self.worker = self.control = None
 
+    def _dead(self) -> Exception:
+        """The error for a call on a side whose container stopped answering (or never started).
+
+        Once started, the candidate's container only stops if its own code brought it down
+        (killed the supervisor, say): a crash of the candidate's. Before, it is the platform's.
+        """
+        reason = self.dead_reason or f"the {self.settings.name} sandbox stopped"
+        if self.start_failed:
+            return SandboxFault(reason) if not self.is_reference else ReferenceFailed(reason)
+        return self._fault(CandidateCrashed(reason, cause="container"))
+
     def _fault(self, exc: CandidateFault | UnsafeValue) -> Exception:
         if self.is_reference:
             return ReferenceFailed(f"the reference solution failed: {exc}")
@@ -129,7 +153,7 @@ class Endpoint:
     def control_request(self, cmd: str, expect: str, **fields: Any) -> dict[str, Any]:
         """Send a command to the supervisor and wait for its answer, keeping exit events."""
         if self.dead_reason:
-            raise self._fault(CandidateCrashed(self.dead_reason, cause="sandbox"))
+            raise self._dead()
         control = self._ensure_control()
         deadline = time.monotonic() + CONTROL_TIMEOUT_S
         try:
@@ -142,7 +166,7 @@ class Endpoint:
                     return event
         except (FrameError, OSError) as exc:
             self._die(f"the {self.settings.name} sandbox stopped answering ({exc})")
-            raise self._fault(CandidateCrashed(self.dead_reason or "", cause="sandbox")) from exc
+            raise self._dead() from exc
 
     def _await_exit(self) -> dict[str, Any] | None:
         """After a worker vanished: the supervisor's account of how it ended, if it gives one."""
@@ -153,8 +177,9 @@ class Endpoint:
         deadline = time.monotonic() + 5.0
         try:
             while True:
-                event, _ = recv_frame(self.control, deadline=deadline,
-                                      limits=self.settings.frame_limits)
+                event, _ = recv_frame(
+                    self.control, deadline=deadline, limits=self.settings.frame_limits
+                )
                 if event.get("event") == "exit":
                     return event
         except (FrameError, OSError):
@@ -163,8 +188,9 @@ class Endpoint:
 
     def _ensure_worker(self) -> socket.socket:
         if self.import_failure is not None:
-            raise self._fault(CandidateImportFailed(self.import_failure.message,
-                                                    kind=self.import_failure.kind))
+            raise self._fault(
+                CandidateImportFailed(self.import_failure.message, kind=self.import_failure.kind)
+            )
         if self.worker is not None:
             return self.worker
         self.pending_exits.clear()
@@ -176,8 +202,10 @@ class Endpoint:
             conn, hello = self._accept_worker(generation, deadline)
         except FrameTimeout as exc:
             self.kill_worker()
-            failure = ImportFailure("timeout", "the module took longer than "
-                                    f"{self.settings.import_timeout_s:g} s to import")
+            failure = ImportFailure(
+                "timeout",
+                f"the module took longer than {self.settings.import_timeout_s:g} s to import",
+            )
             raise self._import_failed(failure) from exc
         except FrameError as exc:
             failure = self._import_crash(self._await_exit())
@@ -195,7 +223,9 @@ class Endpoint:
         self.worker = conn
         return conn
 
-    def _accept_worker(self, generation: int, deadline: float) -> tuple[socket.socket, dict[str, Any]]:
+    def _accept_worker(
+        self, generation: int, deadline: float
+    ) -> tuple[socket.socket, dict[str, Any]]:
         """Accept the connection of the worker just spawned, skipping any left by older ones."""
         while True:
             conn = self._accept(deadline)
@@ -218,8 +248,9 @@ class Endpoint:
         if self.control is None:
             return True
         try:
-            event, _ = recv_frame(self.control, deadline=time.monotonic() + 0.05,
-                                  limits=self.settings.frame_limits)
+            event, _ = recv_frame(
+                self.control, deadline=time.monotonic() + 0.05, limits=self.settings.frame_limits
+            )
         except FrameTimeout:
             return False
         except (FrameError, OSError):
@@ -268,19 +299,23 @@ class Endpoint:
         deadline = time.monotonic() + timeout_s
         try:
             send_frame(worker, header, buffers)
-            reply, reply_buffers = recv_frame(worker, deadline=deadline,
-                                              limits=self.settings.frame_limits)
+            reply, reply_buffers = recv_frame(
+                worker, deadline=deadline, limits=self.settings.frame_limits
+            )
         except FrameTimeout as exc:
             self.kill_worker()
-            raise self._fault(CandidateTimeout(
-                f"the call did not return within {timeout_s:g} s (the worker was stopped)"
-            )) from exc
+            raise self._fault(
+                CandidateTimeout(
+                    f"the call did not return within {timeout_s:g} s (the worker was stopped)"
+                )
+            ) from exc
         except (PeerClosed, OSError) as exc:
             worker.close()
             self.worker = None
             cause, description = _describe_exit(self._await_exit())
-            raise self._fault(CandidateCrashed(f"the worker died during the call: {description}",
-                                               cause=cause)) from exc
+            raise self._fault(
+                CandidateCrashed(f"the worker died during the call: {description}", cause=cause)
+            ) from exc
         except FrameError as exc:  # garbage or too big: the stream is out of step, start over
             self.kill_worker()
             raise self._fault(UnsafeValue(f"the reply could not be accepted: {exc}")) from exc
@@ -303,18 +338,19 @@ class Endpoint:
         message = str(error.get("message", ""))[:4000]
         if reply.get("unsafe") is True:
             raise self._fault(UnsafeValue(message))
-        exc = remote_exception(kind, message, str(error.get("traceback", ""))[:8000])
+        raised = remote_exception(kind, message, str(error.get("traceback", ""))[:8000])
         if self.is_reference:
-            raise ReferenceFailed(f"the reference solution raised {exc}")
-        raise exc
+            raise ReferenceFailed(f"the reference solution raised {raised}")
+        raise raised
 
     def _wrap_handles(self, value: Any) -> Any:
         if isinstance(value, codec.RemoteHandle):
             return RemoteRef(self, [value.handle_id], value.type_name)
         return value
 
-    def call(self, path: list[Any], args: tuple[Any, ...], kwargs: dict[str, Any],
-             *, timed: bool = False) -> Any:
+    def call(
+        self, path: list[Any], args: tuple[Any, ...], kwargs: dict[str, Any], *, timed: bool = False
+    ) -> Any:
         payload = _pickle_arguments((args, kwargs), self)
         value, elapsed = self.request({"op": "call", "target": path}, [payload])
         return (value, elapsed) if timed else value
@@ -333,7 +369,7 @@ class Endpoint:
 def _describe_exit(info: dict[str, Any] | None) -> tuple[str, str]:
     """(cause, words) for a worker's end as the supervisor reported it."""
     if info is None:
-        return "sandbox", "its sandbox stopped answering"
+        return "container", "its container stopped answering"
     if info.get("output_exceeded"):
         return "output", f"output limit exceeded ({info.get('output_bytes')} bytes written)"
     if info.get("oom"):
@@ -358,8 +394,10 @@ class _ArgumentPickler(pickle.Pickler):
 
     def persistent_id(self, obj: Any) -> Any:
         if type(obj) is RemoteRef:
-            ref_endpoint, path = object.__getattribute__(obj, "_endpoint"), \
-                object.__getattribute__(obj, "_path")
+            ref_endpoint, path = (
+                object.__getattribute__(obj, "_endpoint"),
+                object.__getattribute__(obj, "_path"),
+            )
             if ref_endpoint is not self.endpoint or len(path) != 1 or type(path[0]) is not int:
                 raise TypeError("a remote object can only be passed back to the side that made it")
             return ("handle", path[0])

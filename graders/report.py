@@ -35,9 +35,9 @@ class Verdict(enum.StrEnum):
 class TestResult:
     """One test's outcome. `message` is kept only for visible (public) tests.
 
-    `cause` refines a crash ("memory", "output", "signal", "exit", "sandbox") so the verdict can
-    say MEMORY_LIMIT_EXCEEDED rather than RUNTIME_ERROR. `fraction` is the share of the test's
-    weight earned (1 or 0, or the speed curve's value for a speed test).
+    `cause` refines a crash ("memory", "output", "signal", "exit", "container") so the verdict can
+    say MEMORY_LIMIT_EXCEEDED rather than RUNTIME_ERROR, or marks a platform fault ("sandbox").
+    `fraction` is the share of the test's weight earned (1 or 0, or the speed curve's value).
     """
 
     nodeid: str
@@ -52,12 +52,15 @@ class TestResult:
     fraction: float = 0.0
     cause: str | None = None
     points: float = 0.0
+    max_points: float = 0.0
     speed: dict[str, Any] | None = None
+    __test__ = False  # not a pytest test class, whatever its name
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["outcome"] = self.outcome.value
         data["points"] = round(self.points, 3)
+        data["max_points"] = round(self.max_points, 3)
         data["duration_s"] = round(self.duration_s, 4)
         return data
 
@@ -80,9 +83,11 @@ class Report:
     message: str | None = None
     resources: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    job_id: str | None = None  # the sandbox job's id: its containers' label, in the logs
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "job_id": self.job_id,
             "verdict": self.verdict.value,
             "score": round(self.score, 2),
             "gradable": self.gradable,
@@ -96,7 +101,9 @@ class Report:
         }
 
 
-def assign_points(tests: list[TestResult], *, correctness_share: float, speed_share: float) -> float:
+def assign_points(
+    tests: list[TestResult], *, correctness_share: float, speed_share: float
+) -> float:
     """Set each test's `points` (in score units, summing to the score) and return the score.
 
     Correctness tests split `correctness_share` by weight; speed tests split `speed_share`. A suite
@@ -112,7 +119,8 @@ def assign_points(tests: list[TestResult], *, correctness_share: float, speed_sh
         total = sum(t.weight for t in group)
         for t in group:
             earned = t.fraction if t.outcome is Outcome.PASSED else 0.0
-            t.points = share * t.weight * earned / total if total else 0.0
+            t.max_points = share * t.weight / total if total else 0.0
+            t.points = t.max_points * earned
     return sum(t.points for t in tests)
 
 

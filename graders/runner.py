@@ -329,8 +329,15 @@ class Worker:
     def serve(self) -> None:
         sock = _connect(self.options.socket, time.monotonic() + 30.0)
         import_status = self.import_module()
-        send_frame(sock, {"role": "worker", "pid": os.getpid(), "generation": self.generation,
-                          "import": import_status})
+        send_frame(
+            sock,
+            {
+                "role": "worker",
+                "pid": os.getpid(),
+                "generation": self.generation,
+                "import": import_status,
+            },
+        )
         if not import_status["ok"]:
             return
         while True:
@@ -361,15 +368,17 @@ class Worker:
         module.__file__ = "solution.py"
         sys.modules["solution"] = module
         try:
-            exec(code, module.__dict__)  # noqa: S102 (this process exists to run this code)
+            exec(code, module.__dict__)
         except SystemExit as exc:
             return _import_failure("exit", f"the module called exit({exc.code!r}) while importing")
-        except BaseException as exc:  # noqa: BLE001 (KeyboardInterrupt, pytest outcomes: all fail)
+        except BaseException as exc:
             return _import_failure("exception", _one_line(exc), _tail_traceback())
         self.module = module
         return {"ok": True}
 
-    def handle(self, header: dict[str, Any], buffers: list[bytearray]) -> tuple[dict[str, Any], list[bytes]]:
+    def handle(
+        self, header: dict[str, Any], buffers: list[bytearray]
+    ) -> tuple[dict[str, Any], list[bytes]]:
         op = header.get("op")
         try:
             target = self.resolve(header.get("target", []))
@@ -391,9 +400,12 @@ class Worker:
                 return {"ok": True, "value": ["none"]}, []
             return _error_reply("ProtocolError", f"unknown op {op!r}", "")
         except UnsafeValue as exc:
-            return {"ok": False, "unsafe": True, "error": {"type": "UnsafeValue",
-                                                           "message": str(exc)}}, []
-        except BaseException as exc:  # noqa: BLE001 (SystemExit, KeyboardInterrupt: reported)
+            return {
+                "ok": False,
+                "unsafe": True,
+                "error": {"type": "UnsafeValue", "message": str(exc)},
+            }, []
+        except BaseException as exc:
             return _error_reply(type(exc).__name__, _safe_str(exc), _tail_traceback())
 
     def resolve(self, path: list[Any]) -> Any:
@@ -424,7 +436,7 @@ class Worker:
 def _safe_str(exc: BaseException) -> str:
     try:
         return str(exc)[:MAX_MESSAGE_CHARS]
-    except BaseException:  # noqa: BLE001 (a hostile __str__)
+    except BaseException:
         return "<unprintable exception>"
 
 
@@ -439,7 +451,7 @@ def _one_line(exc: BaseException) -> str:
 def _tail_traceback() -> str:
     try:
         return traceback.format_exc()[-MAX_TRACEBACK_CHARS:]
-    except BaseException:  # noqa: BLE001
+    except BaseException:
         return ""
 
 

@@ -13,8 +13,8 @@ import json
 import socket
 import struct
 import time
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 _MAGIC = b"TJ"
@@ -114,8 +114,6 @@ def recv_frame(
         (size,) = _BUFFER_LEN.unpack(_recv_exact(sock, _BUFFER_LEN.size, deadline))
         total += size
         if total > limits.max_total_bytes:
-            raise FrameError(
-                f"message larger than {limits.max_total_bytes // (1024 * 1024)} MiB"
-            )
+            raise FrameError(f"message larger than {limits.max_total_bytes // (1024 * 1024)} MiB")
         buffers.append(_recv_exact(sock, size, deadline))
     return header, buffers

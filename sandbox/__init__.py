@@ -50,15 +50,27 @@ def grade(
     try:
         source.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return Report(verdict=Verdict.COMPILE_ERROR, score=0.0, gradable=True, suite=suite,
-                      exercise=exercise.slug,
-                      message=f"solution.py is not valid UTF-8 (byte {exc.start}: {exc.reason})")
+        return Report(
+            verdict=Verdict.COMPILE_ERROR,
+            score=0.0,
+            gradable=True,
+            suite=suite,
+            exercise=exercise.slug,
+            message=f"solution.py is not valid UTF-8 (byte {exc.start}: {exc.reason})",
+        )
     config = config or SandboxConfig.from_env()
     try:
         client = client or docker.from_env()
         image = ensure_image(client, build_base_if_missing=False)
     except (docker.errors.DockerException, ImageError) as exc:
         return sandbox_error(exercise, suite, f"the sandbox is not available: {exc}")
-    job = GradingJob(client, config, image=image, exercise=exercise, source=source, suite=suite,
-                     on_event=on_event)
+    job = GradingJob(
+        client,
+        config,
+        image=image,
+        exercise=exercise,
+        source=source,
+        suite=suite,
+        on_event=on_event,
+    )
     return report_from_outcome(exercise, suite, job.run())

@@ -1,7 +1,7 @@
 """Operator commands for the sandbox.
 
-    python -m sandbox image-build   build the sandbox image if missing (the base needs root)
-    python -m sandbox image-tag     print the image tag this tree expects
+python -m sandbox image-build   build the sandbox image if missing (the base needs root)
+python -m sandbox image-tag     print the image tag this tree expects
 """
 
 from __future__ import annotations

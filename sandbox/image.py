@@ -60,7 +60,8 @@ def _hash_files(paths: list[Path], root: Path, extra: str = "") -> str:
 
 def _graders_files() -> list[Path]:
     return [
-        p for p in GRADERS_DIR.rglob("*")
+        p
+        for p in GRADERS_DIR.rglob("*")
         if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
     ]
 
@@ -96,17 +97,40 @@ def build_base(tag: str) -> None:
     wheels = cache / "wheels"
     wheels.mkdir(parents=True, exist_ok=True)
     requirements = RECIPE_DIR / "requirements.txt"
-    _run([sys.executable, "-m", "pip", "download", "--quiet", "--only-binary=:all:",
-          "--dest", str(wheels), "-r", str(requirements)])
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--only-binary=:all:",
+            "--dest",
+            str(wheels),
+            "-r",
+            str(requirements),
+        ]
+    )
     work = Path(tempfile.mkdtemp(prefix="tj-rootfs-", dir=cache))
     rootfs = work / "rootfs"
     try:
-        _run(["bash", str(RECIPE_DIR / "build-rootfs.sh"), str(rootfs), str(wheels),
-              str(requirements)])
+        _run(
+            [
+                "bash",
+                str(RECIPE_DIR / "build-rootfs.sh"),
+                str(rootfs),
+                str(wheels),
+                str(requirements),
+            ]
+        )
         changes = [arg for change in IMPORT_CHANGES for arg in ("--change", change)]
         tar = subprocess.Popen(["tar", "-C", str(rootfs), "-c", "."], stdout=subprocess.PIPE)
-        subprocess.run(["docker", "import", *changes, "-", tag], stdin=tar.stdout, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["docker", "import", *changes, "-", tag],
+            stdin=tar.stdout,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         if tar.wait() != 0:
             raise ImageError("tar of the root filesystem failed")
     finally:
@@ -124,8 +148,15 @@ def build_layer(client: docker.DockerClient, base: str, tag: str) -> None:
         for path in _graders_files():
             tar.add(path, arcname=str(path.relative_to(REPO_ROOT)))
     context.seek(0)
-    client.images.build(fileobj=context, custom_context=True, tag=tag, rm=True, forcerm=True,
-                        network_mode="none", pull=False)
+    client.images.build(
+        fileobj=context,
+        custom_context=True,
+        tag=tag,
+        rm=True,
+        forcerm=True,
+        network_mode="none",
+        pull=False,
+    )
 
 
 def ensure_image(client: docker.DockerClient, *, build_base_if_missing: bool) -> str:

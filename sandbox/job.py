@@ -47,6 +47,7 @@ EventCallback = Callable[[dict[str, Any]], None]
 class JobOutcome:
     """What the host observed; `sandbox.verdicts.report_from_outcome` turns it into a Report."""
 
+    job_id: str = ""
     done: dict[str, Any] | None = None
     collected: list[dict[str, Any]] = field(default_factory=list)
     finished: list[dict[str, Any]] = field(default_factory=list)
@@ -83,7 +84,7 @@ class GradingJob:
         self.job_id = uuid.uuid4().hex[:16]
         self.job_dir = config.jobs_dir / self.job_id
         self.containers: dict[str, Container] = {}
-        self.outcome = JobOutcome()
+        self.outcome = JobOutcome(job_id=self.job_id)
         self.started = time.monotonic()
 
     def mark(self, name: str) -> None:
@@ -114,14 +115,17 @@ class GradingJob:
         self.job_dir.mkdir(mode=0o700)
         (self.job_dir / "candidate").mkdir()
         # O_EXCL | O_NOFOLLOW: a fresh file in a fresh directory, never through a planted link.
-        fd = os.open(self.job_dir / "candidate" / "solution.py",
-                     os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o444)
+        fd = os.open(
+            self.job_dir / "candidate" / "solution.py",
+            os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
+            0o444,
+        )
         with os.fdopen(fd, "wb") as f:
             f.write(self.source)
         for side in ("candidate-socket", "reference-socket"):
             path = self.job_dir / side
             path.mkdir()
-            # The checker (its own uid) creates the socket here; the worker side mounts it read-only.
+            # The checker (own uid) creates the socket here; the worker side mounts it read-only.
             os.chmod(path, 0o777)
 
     def create_containers(self) -> None:
@@ -129,51 +133,99 @@ class GradingJob:
         limits = ex.limits
         spec = JobSpec.for_exercise(ex, self.suite)
         created_at = datetime.now(UTC).isoformat()
-        support = [Bind(str(ex.support_path), "/exercise/support")] if ex.support_path.is_dir() else []
-        common = {"job_id": self.job_id, "image": self.image, "runtime": self.config.runtime,
-                  "created_at": created_at}
+        support = (
+            [Bind(str(ex.support_path), "/exercise/support")] if ex.support_path.is_dir() else []
+        )
+        common = {
+            "job_id": self.job_id,
+            "image": self.image,
+            "runtime": self.config.runtime,
+            "created_at": created_at,
+        }
         worker_command = [
-            "python", "-I", "-m", "graders.runner", "--socket", jobspec.WORKER_SOCKET,
-            "--module", "/candidate/solution.py", "--support", "/exercise/support",
-            "--preload", ",".join(ex.preload), "--banned", ",".join(ex.banned_imports),
-            "--output-limit", str(limits.output_kb * 1024),
+            "python",
+            "-I",
+            "-m",
+            "graders.runner",
+            "--socket",
+            jobspec.WORKER_SOCKET,
+            "--module",
+            "/candidate/solution.py",
+            "--support",
+            "/exercise/support",
+            "--preload",
+            ",".join(ex.preload),
+            "--banned",
+            ",".join(ex.banned_imports),
+            "--output-limit",
+            str(limits.output_kb * 1024),
         ]
         specs = [
             ContainerSpec(
-                role="checker", uid=CHECKER_UID,
+                role="checker",
+                uid=CHECKER_UID,
                 command=["python", "-I", "-m", "graders.checker", "--spec", spec.to_json()],
-                memory_mb=self.config.checker_memory_mb, pids=self.config.checker_pids, cpus=1.0,
-                cpuset=self.config.checker_cpuset, tmpfs_mb=256,
+                memory_mb=self.config.checker_memory_mb,
+                pids=self.config.checker_pids,
+                cpus=1.0,
+                cpuset=self.config.checker_cpuset,
+                tmpfs_mb=256,
                 log_kb=self.config.checker_output_kb,
                 binds=[
                     Bind(str(ex.path / "tests"), "/exercise/tests"),
                     *support,
                     Bind(str(self.job_dir / "candidate" / "solution.py"), jobspec.CANDIDATE_SOURCE),
-                    Bind(str(self.job_dir / "candidate-socket"),
-                         os.path.dirname(jobspec.CANDIDATE_SOCKET), read_only=False),
-                    Bind(str(self.job_dir / "reference-socket"),
-                         os.path.dirname(jobspec.REFERENCE_SOCKET), read_only=False),
+                    Bind(
+                        str(self.job_dir / "candidate-socket"),
+                        os.path.dirname(jobspec.CANDIDATE_SOCKET),
+                        read_only=False,
+                    ),
+                    Bind(
+                        str(self.job_dir / "reference-socket"),
+                        os.path.dirname(jobspec.REFERENCE_SOCKET),
+                        read_only=False,
+                    ),
                 ],
                 environment={"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
                 **common,
             ),
-            self.worker_spec("candidate", CANDIDATE_UID, worker_command, support,
-                             self.job_dir / "candidate" / "solution.py", common),
-            self.worker_spec("reference", REFERENCE_UID, worker_command, support,
-                             ex.solution_path, common),
+            self.worker_spec(
+                "candidate",
+                CANDIDATE_UID,
+                worker_command,
+                support,
+                self.job_dir / "candidate" / "solution.py",
+                common,
+            ),
+            self.worker_spec(
+                "reference", REFERENCE_UID, worker_command, support, ex.solution_path, common
+            ),
         ]
         for container_spec in specs:
             self.containers[container_spec.role] = self.client.containers.create(
                 **docker_arguments(container_spec)
             )
 
-    def worker_spec(self, role: str, uid: int, command: list[str], support: list[Bind],
-                    module: Path, common: dict[str, Any]) -> ContainerSpec:
+    def worker_spec(
+        self,
+        role: str,
+        uid: int,
+        command: list[str],
+        support: list[Bind],
+        module: Path,
+        common: dict[str, Any],
+    ) -> ContainerSpec:
         limits = self.exercise.limits
         return ContainerSpec(
-            role=role, uid=uid, command=command,
-            memory_mb=limits.memory_mb, pids=limits.pids, cpus=limits.cpus,
-            cpuset=self.config.worker_cpuset, tmpfs_mb=limits.tmpfs_mb, log_kb=256,
+            role=role,
+            uid=uid,
+            command=command,
+            memory_mb=limits.memory_mb,
+            pids=limits.pids,
+            cpus=limits.cpus,
+            cpuset=self.config.worker_cpuset,
+            tmpfs_mb=limits.tmpfs_mb,
+            log_kb=256,
             binds=[
                 Bind(str(module), "/candidate/solution.py"),
                 *support,
@@ -244,23 +296,21 @@ class GradingJob:
                 self.on_event(event)
 
     def collect_facts(self) -> None:
-        """Trusted facts read from the engine, not from the candidate: peak memory per worker."""
+        """Trusted facts, from the kernel or the engine, not the candidate: peak memory."""
         for role in ("candidate", "reference"):
             container = self.containers.get(role)
-            peak: int | None = None
-            if container is not None:
-                with contextlib.suppress(docker.errors.DockerException, KeyError, TypeError):
-                    stats = container.stats(stream=False, one_shot=True)
-                    peak = int(stats["memory_stats"]["max_usage"]) or None
-            self.outcome.peak_memory_bytes[role] = peak
+            if container is not None and container.id:
+                self.outcome.peak_memory_bytes[role] = peak_memory_bytes(container)
 
     def cleanup(self) -> None:
         """Remove every container of this job (by label, so half-created ones too) and its files."""
         started = time.monotonic()
         found = list(self.containers.values())
         with contextlib.suppress(docker.errors.DockerException):
-            found += self.client.containers.list(all=True, filters={"label": f"{LABEL_JOB}={self.job_id}"})
-        seen: set[str] = set()
+            found += self.client.containers.list(
+                all=True, filters={"label": f"{LABEL_JOB}={self.job_id}"}
+            )
+        seen: set[str | None] = set()
         for container in found:
             if container.id in seen:
                 continue
@@ -269,7 +319,27 @@ class GradingJob:
                 try:
                     container.remove(force=True)
                 except docker.errors.APIError as exc:
-                    self.outcome.error = self.outcome.error or f"could not remove a container: {exc}"
+                    self.outcome.error = (
+                        self.outcome.error or f"could not remove a container: {exc}"
+                    )
         # shutil.rmtree does not follow symlinks (fd-based on Linux); only the checker wrote here.
         shutil.rmtree(self.job_dir, ignore_errors=True)
         self.outcome.timings["cleanup_s"] = time.monotonic() - started
+
+
+def peak_memory_bytes(container: Container) -> int | None:
+    """The container's peak memory: its cgroup file on this host (fast), else the stats API."""
+    cid = container.id
+    for path in (
+        f"/sys/fs/cgroup/memory/docker/{cid}/memory.max_usage_in_bytes",  # v1, cgroupfs driver
+        f"/sys/fs/cgroup/memory/system.slice/docker-{cid}.scope/memory.max_usage_in_bytes",
+        f"/sys/fs/cgroup/system.slice/docker-{cid}.scope/memory.peak",  # v2, kernel >= 5.19
+        f"/sys/fs/cgroup/docker/{cid}/memory.peak",
+    ):
+        with contextlib.suppress(OSError, ValueError):
+            return int(Path(path).read_text()) or None
+    # The engine is remote or the cgroup is gone: one stats sample (slow, ~0.5 s; v1 only).
+    with contextlib.suppress(docker.errors.DockerException, KeyError, TypeError, ValueError):
+        stats: dict[str, Any] = container.stats(stream=False, one_shot=True)  # type: ignore[assignment]
+        return int(stats["memory_stats"]["max_usage"]) or None
+    return None

@@ -24,11 +24,24 @@ from sandbox.job import JobOutcome
 
 
 def sandbox_error(exercise: Exercise, suite: str, message: str, **extra: Any) -> Report:
-    return Report(verdict=Verdict.SANDBOX_ERROR, score=0.0, gradable=False, suite=suite,
-                  exercise=exercise.slug, message=message, **extra)
+    return Report(
+        verdict=Verdict.SANDBOX_ERROR,
+        score=0.0,
+        gradable=False,
+        suite=suite,
+        exercise=exercise.slug,
+        message=message,
+        **extra,
+    )
 
 
 def report_from_outcome(exercise: Exercise, suite: str, outcome: JobOutcome) -> Report:
+    report = _report(exercise, suite, outcome)
+    report.job_id = outcome.job_id
+    return report
+
+
+def _report(exercise: Exercise, suite: str, outcome: JobOutcome) -> Report:
     timings = dict(outcome.timings)
     resources = {
         "peak_memory_bytes": outcome.peak_memory_bytes.get("candidate"),
@@ -38,8 +51,13 @@ def report_from_outcome(exercise: Exercise, suite: str, outcome: JobOutcome) -> 
     }
     done = outcome.done
     if done is not None:
-        timings.update({f"checker_{k}": float(v) for k, v in done.get("timings", {}).items()
-                        if isinstance(v, int | float)})
+        timings.update(
+            {
+                f"checker_{k}": float(v)
+                for k, v in done.get("timings", {}).items()
+                if isinstance(v, int | float)
+            }
+        )
     extra = {"resources": resources, "timings": timings}
 
     if done is None:
@@ -48,11 +66,20 @@ def report_from_outcome(exercise: Exercise, suite: str, outcome: JobOutcome) -> 
         reason = outcome.error or _checker_failure(outcome)
         return sandbox_error(exercise, suite, reason, **extra)
     if done.get("collection_errors"):
-        return sandbox_error(exercise, suite, "the test suite failed to load: "
-                             + "; ".join(done["collection_errors"])[:2000], **extra)
+        return sandbox_error(
+            exercise,
+            suite,
+            "the test suite failed to load: " + "; ".join(done["collection_errors"])[:2000],
+            **extra,
+        )
     if done.get("sandbox_faults"):
-        return sandbox_error(exercise, suite, "grading failed for a reason that is not the "
-                             "candidate's: " + "; ".join(done["sandbox_faults"])[:2000], **extra)
+        return sandbox_error(
+            exercise,
+            suite,
+            "grading failed for a reason that is not the "
+            "candidate's: " + "; ".join(done["sandbox_faults"])[:2000],
+            **extra,
+        )
     tests = [TestResult.from_dict(t) for t in done.get("tests", [])]
     expected = done.get("expected", [])
     if not tests or sorted(t.nodeid for t in tests) != sorted(expected):
@@ -61,21 +88,37 @@ def report_from_outcome(exercise: Exercise, suite: str, outcome: JobOutcome) -> 
     return _graded(exercise, suite, tests, import_failure=failure, extra=extra)
 
 
-def _graded(exercise: Exercise, suite: str, tests: list[TestResult], *,
-            import_failure: dict[str, Any] | None, extra: dict[str, Any],
-            message: str | None = None) -> Report:
-    score = assign_points(tests, correctness_share=exercise.scoring.correctness,
-                          speed_share=exercise.scoring.speed)
+def _graded(
+    exercise: Exercise,
+    suite: str,
+    tests: list[TestResult],
+    *,
+    import_failure: dict[str, Any] | None,
+    extra: dict[str, Any],
+    message: str | None = None,
+) -> Report:
+    score = assign_points(
+        tests, correctness_share=exercise.scoring.correctness, speed_share=exercise.scoring.speed
+    )
     verdict = decide_verdict(tests, import_failed=import_failure is not None)
     if import_failure is not None:
         message = str(import_failure.get("message", "the module did not import"))
-    return Report(verdict=verdict, score=score, gradable=True, suite=suite,
-                  exercise=exercise.slug, tests=tests, speed=speed_summary(tests),
-                  message=message, **extra)
+    return Report(
+        verdict=verdict,
+        score=score,
+        gradable=True,
+        suite=suite,
+        exercise=exercise.slug,
+        tests=tests,
+        speed=speed_summary(tests),
+        message=message,
+        **extra,
+    )
 
 
-def _timed_out_report(exercise: Exercise, suite: str, outcome: JobOutcome,
-                      extra: dict[str, Any]) -> Report:
+def _timed_out_report(
+    exercise: Exercise, suite: str, outcome: JobOutcome, extra: dict[str, Any]
+) -> Report:
     finished = {t["nodeid"]: TestResult.from_dict(t) for t in outcome.finished if "nodeid" in t}
     limit = exercise.limits.wall_time_s
     tests = []
@@ -84,16 +127,28 @@ def _timed_out_report(exercise: Exercise, suite: str, outcome: JobOutcome,
         if nodeid in finished:
             tests.append(finished[nodeid])
             continue
-        tests.append(TestResult(
-            nodeid=nodeid, name=str(entry.get("name", nodeid)),
-            description=str(entry.get("description", "")), outcome=Outcome.TIMEOUT,
-            weight=float(entry.get("weight", 1.0)), visible=suite == "public",
-            message=f"not finished within the job's wall-clock limit ({limit:g} s)"
-            if suite == "public" else None,
-            is_speed=bool(entry.get("speed", False)),
-        ))
-    return _graded(exercise, suite, tests, import_failure=None, extra=extra,
-                   message=f"the job ran past its wall-clock limit of {limit:g} s")
+        tests.append(
+            TestResult(
+                nodeid=nodeid,
+                name=str(entry.get("name", nodeid)),
+                description=str(entry.get("description", "")),
+                outcome=Outcome.TIMEOUT,
+                weight=float(entry.get("weight", 1.0)),
+                visible=suite == "public",
+                message=f"not finished within the job's wall-clock limit ({limit:g} s)"
+                if suite == "public"
+                else None,
+                is_speed=bool(entry.get("speed", False)),
+            )
+        )
+    return _graded(
+        exercise,
+        suite,
+        tests,
+        import_failure=None,
+        extra=extra,
+        message=f"the job ran past its wall-clock limit of {limit:g} s",
+    )
 
 
 def _checker_failure(outcome: JobOutcome) -> str:

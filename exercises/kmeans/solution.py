@@ -7,8 +7,9 @@ import numpy as np
 
 def _squared_distances(X, centroids):
     # |x|^2 - 2 x.c + |c|^2: one matrix product instead of an (n, k, d) temporary.
-    d2 = (X * X).sum(axis=1)[:, None] - 2.0 * (X @ centroids.T) + (centroids * centroids).sum(axis=1)
-    return np.maximum(d2, 0.0)
+    x2 = (X * X).sum(axis=1)[:, None]
+    c2 = (centroids * centroids).sum(axis=1)
+    return np.maximum(x2 - 2.0 * (X @ centroids.T) + c2, 0.0)
 
 
 def _seed(X, k, rng):
