@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint fmt sandbox-image docker venv clean
+.PHONY: run test lint fmt bench sandbox-image docker venv clean
 
 run: venv docker sandbox-image
 	@echo
@@ -22,6 +22,10 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# Time from grade() to verdict for the reference kmeans, phase by phase (a measurement, not a test).
+bench: venv docker sandbox-image
+	$(BIN)/python bench/grade_latency.py kmeans --runs 5
 
 fmt: venv
 	$(BIN)/ruff format .

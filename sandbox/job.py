@@ -86,6 +86,7 @@ class GradingJob:
         self.containers: dict[str, Container] = {}
         self.outcome = JobOutcome(job_id=self.job_id)
         self.started = time.monotonic()
+        self.created_at = datetime.now(UTC).isoformat()
 
     def mark(self, name: str) -> None:
         self.outcome.timings[name] = time.monotonic() - self.started
@@ -129,109 +130,83 @@ class GradingJob:
             os.chmod(path, 0o777)
 
     def create_containers(self) -> None:
-        ex = self.exercise
-        limits = ex.limits
-        spec = JobSpec.for_exercise(ex, self.suite)
-        created_at = datetime.now(UTC).isoformat()
-        support = (
-            [Bind(str(ex.support_path), "/exercise/support")] if ex.support_path.is_dir() else []
-        )
-        common = {
+        job_dir = self.job_dir
+        specs = [
+            self.checker_spec(),
+            # The candidate's file and the reference's get the same container, limits and
+            # command: only the module, the uid and the banned imports differ.
+            self.worker_spec("candidate", CANDIDATE_UID, job_dir / "candidate" / "solution.py"),
+            self.worker_spec("reference", REFERENCE_UID, self.exercise.solution_path),
+        ]
+        for spec in specs:
+            self.containers[spec.role] = self.client.containers.create(**docker_arguments(spec))
+
+    def common(self) -> dict[str, Any]:
+        return {
             "job_id": self.job_id,
             "image": self.image,
             "runtime": self.config.runtime,
-            "created_at": created_at,
+            "created_at": self.created_at,
         }
-        worker_command = [
-            "python",
-            "-I",
-            "-m",
-            "graders.runner",
-            "--socket",
-            jobspec.WORKER_SOCKET,
-            "--module",
-            "/candidate/solution.py",
-            "--support",
-            "/exercise/support",
-            "--preload",
-            ",".join(ex.preload),
-            "--banned",
-            ",".join(ex.banned_imports),
-            "--output-limit",
-            str(limits.output_kb * 1024),
-        ]
-        specs = [
-            ContainerSpec(
-                role="checker",
-                uid=CHECKER_UID,
-                command=["python", "-I", "-m", "graders.checker", "--spec", spec.to_json()],
-                memory_mb=self.config.checker_memory_mb,
-                pids=self.config.checker_pids,
-                cpus=1.0,
-                cpuset=self.config.checker_cpuset,
-                tmpfs_mb=256,
-                log_kb=self.config.checker_output_kb,
-                binds=[
-                    Bind(str(ex.path / "tests"), "/exercise/tests"),
-                    *support,
-                    Bind(str(self.job_dir / "candidate" / "solution.py"), jobspec.CANDIDATE_SOURCE),
-                    Bind(
-                        str(self.job_dir / "candidate-socket"),
-                        os.path.dirname(jobspec.CANDIDATE_SOCKET),
-                        read_only=False,
-                    ),
-                    Bind(
-                        str(self.job_dir / "reference-socket"),
-                        os.path.dirname(jobspec.REFERENCE_SOCKET),
-                        read_only=False,
-                    ),
-                ],
-                environment={"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
-                **common,
-            ),
-            self.worker_spec(
-                "candidate",
-                CANDIDATE_UID,
-                worker_command,
-                support,
-                self.job_dir / "candidate" / "solution.py",
-                common,
-            ),
-            self.worker_spec(
-                "reference", REFERENCE_UID, worker_command, support, ex.solution_path, common
-            ),
-        ]
-        for container_spec in specs:
-            self.containers[container_spec.role] = self.client.containers.create(
-                **docker_arguments(container_spec)
-            )
 
-    def worker_spec(
-        self,
-        role: str,
-        uid: int,
-        command: list[str],
-        support: list[Bind],
-        module: Path,
-        common: dict[str, Any],
-    ) -> ContainerSpec:
-        limits = self.exercise.limits
+    def support_binds(self) -> list[Bind]:
+        support = self.exercise.support_path
+        return [Bind(str(support), "/exercise/support")] if support.is_dir() else []
+
+    def checker_spec(self) -> ContainerSpec:
+        spec = JobSpec.for_exercise(self.exercise, self.suite)
+        sockets = [
+            Bind(str(self.job_dir / f"{side}-socket"), os.path.dirname(path), read_only=False)
+            for side, path in (
+                ("candidate", jobspec.CANDIDATE_SOCKET),
+                ("reference", jobspec.REFERENCE_SOCKET),
+            )
+        ]
+        return ContainerSpec(
+            role="checker",
+            uid=CHECKER_UID,
+            command=["python", "-I", "-m", "graders.checker", "--spec", spec.to_json()],
+            memory_mb=self.config.checker_memory_mb,
+            pids=self.config.checker_pids,
+            cpus=1.0,
+            cpuset=self.config.checker_cpuset,
+            tmpfs_mb=256,
+            log_kb=self.config.checker_output_kb,
+            binds=[
+                Bind(str(self.exercise.path / "tests"), "/exercise/tests"),
+                *self.support_binds(),
+                Bind(str(self.job_dir / "candidate" / "solution.py"), jobspec.CANDIDATE_SOURCE),
+                *sockets,
+            ],
+            environment={"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+            **self.common(),
+        )
+
+    def worker_spec(self, role: str, uid: int, module: Path) -> ContainerSpec:
+        ex = self.exercise
+        banned = ex.banned_imports if role == "candidate" else ()
+        command = [
+            "python", "-I", "-m", "graders.runner", "--socket", jobspec.WORKER_SOCKET,
+            "--module", "/candidate/solution.py", "--support", "/exercise/support",
+            "--preload", ",".join(ex.preload), "--banned", ",".join(banned),
+            "--output-limit", str(ex.limits.output_kb * 1024),
+        ]  # fmt: skip
         return ContainerSpec(
             role=role,
             uid=uid,
             command=command,
-            memory_mb=limits.memory_mb,
-            pids=limits.pids,
-            cpus=limits.cpus,
+            memory_mb=ex.limits.memory_mb,
+            pids=ex.limits.pids,
+            cpus=ex.limits.cpus,
             cpuset=self.config.worker_cpuset,
-            tmpfs_mb=limits.tmpfs_mb,
+            tmpfs_mb=ex.limits.tmpfs_mb,
             log_kb=256,
             binds=[
                 Bind(str(module), "/candidate/solution.py"),
-                *support,
+                *self.support_binds(),
                 Bind(str(self.job_dir / f"{role}-socket"), os.path.dirname(jobspec.WORKER_SOCKET)),
             ],
-            **common,
+            **self.common(),
         )
 
     def follow_checker(self) -> None:

@@ -1,0 +1,54 @@
+"""Remove what crashed or killed graders left behind: labelled containers and job folders.
+
+A job removes its own containers in a `finally`; this is for when that `finally` never ran (the
+grading process was SIGKILLed, the machine rebooted). Run at worker start and periodically
+(`python -m sandbox reap`); `live_jobs` protects the jobs still running in this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import time
+from collections.abc import Collection
+from datetime import datetime
+from pathlib import Path
+
+import docker
+import docker.errors
+
+from sandbox.containers import LABEL_CREATED, LABEL_JOB
+
+
+def _age_s(created: str, now: float) -> float:
+    try:
+        return now - datetime.fromisoformat(created).timestamp()
+    except ValueError:
+        return float("inf")  # unreadable label: old enough
+
+
+def reap(
+    client: docker.DockerClient,
+    *,
+    jobs_dir: Path,
+    older_than_s: float,
+    live_jobs: Collection[str] = (),
+) -> list[str]:
+    """Remove sandbox containers and job folders older than `older_than_s`; return job ids."""
+    now = time.time()
+    reaped: set[str] = set()
+    for container in client.containers.list(all=True, filters={"label": LABEL_JOB}):
+        labels = container.labels
+        job = labels.get(LABEL_JOB, "")
+        if job in live_jobs or _age_s(labels.get(LABEL_CREATED, ""), now) < older_than_s:
+            continue
+        with contextlib.suppress(docker.errors.NotFound):
+            container.remove(force=True)
+        reaped.add(job)
+    if jobs_dir.is_dir():
+        for folder in jobs_dir.iterdir():
+            if folder.name in live_jobs or now - folder.lstat().st_mtime < older_than_s:
+                continue
+            shutil.rmtree(folder, ignore_errors=True)  # never follows links (fd-based)
+            reaped.add(folder.name)
+    return sorted(reaped)
