@@ -12,19 +12,23 @@ def blobs(rng, n, k, d, *, spread=1.0, distance=10.0):
 
 def check_result(X, k, result):
     """Assert the contract's shapes and types; return (centroids, labels)."""
-    assert isinstance(result, tuple) and len(result) == 2, (
+    assert isinstance(result, tuple), (
         f"kmeans must return a tuple (centroids, labels), got {type(result).__name__}"
     )
+    assert len(result) == 2, f"kmeans must return (centroids, labels), got {len(result)} items"
     centroids, labels = result
     n, d = X.shape
-    assert isinstance(centroids, np.ndarray), f"centroids must be an ndarray, got {type(centroids).__name__}"
+    assert isinstance(centroids, np.ndarray), (
+        f"centroids must be an ndarray, got {type(centroids).__name__}"
+    )
     assert centroids.dtype == np.float64, f"centroids must be float64, got {centroids.dtype}"
     assert centroids.shape == (k, d), f"centroids must have shape {(k, d)}, got {centroids.shape}"
     assert np.isfinite(centroids).all(), "centroids contain NaN or inf"
     assert isinstance(labels, np.ndarray), f"labels must be an ndarray, got {type(labels).__name__}"
     assert labels.dtype.kind in "iu", f"labels must have an integer dtype, got {labels.dtype}"
     assert labels.shape == (n,), f"labels must have shape {(n,)}, got {labels.shape}"
-    assert labels.min() >= 0 and labels.max() < k, "labels must be in [0, k)"
+    assert labels.min() >= 0, f"labels must be in [0, k), got {labels.min()}"
+    assert labels.max() < k, f"labels must be in [0, {k}), got {labels.max()}"
     return centroids, labels
 
 

@@ -1,5 +1,7 @@
 """Hidden tests for kmeans: the contract, k-means++ seeding, Lloyd steps, quality, speed."""
 
+import itertools
+
 import numpy as np
 import pytest
 from kmeans_checks import blobs, check_nearest, check_result, inertia
@@ -59,6 +61,34 @@ def test_a_large_tolerance_stops_after_the_first_iteration(solution, reference, 
     np.testing.assert_allclose(got, expected, rtol=tolerances["rtol"], atol=tolerances["atol"])
 
 
+@pytest.mark.weight(1)
+def test_stops_after_the_first_iteration_whose_largest_centroid_shift_is_within_tol(
+    solution, reference, tolerances
+):
+    """Stops after the first iteration in which no centroid moved more than tol."""
+    rng = np.random.default_rng(12)
+    X = blobs(rng, 600, 6, 2, spread=4.0)  # overlapping blobs: ~30 iterations, uneven shifts
+    # The reference's centroids after exactly t iterations (a negative tol never stops early).
+    path = [reference.kmeans(X, 6, max_iter=t, tol=-1.0, seed=5)[0] for t in range(40)]
+    shifts = [np.sqrt(((path[t] - path[t - 1]) ** 2).sum(axis=1)).max() for t in range(1, 40)]
+    levels = sorted({s for s in shifts if s > 0})
+    # Each tol sits halfway (geometrically) between two shifts, far from both: no rounding ties.
+    for low, high in itertools.pairwise(levels):
+        if high < low * 1.01:
+            continue
+        tol = float(np.sqrt(low * high))
+        stop = next(t for t, s in enumerate(shifts, start=1) if s <= tol)
+        got, _ = check_result(X, 6, solution.kmeans(X, 6, tol=tol, seed=5))
+        np.testing.assert_allclose(
+            got,
+            path[stop],
+            rtol=tolerances["rtol"],
+            atol=tolerances["atol"],
+            err_msg=f"tol={tol:.6g}: expected the centroids after iteration {stop}, the first "
+            "whose largest centroid shift is <= tol",
+        )
+
+
 @pytest.mark.weight(2)
 def test_converged_centroids_match_the_reference(solution, reference, tolerances):
     """Run to convergence with the default max_iter and tol: same centroids as the reference."""
@@ -112,7 +142,7 @@ def test_an_empty_cluster_keeps_its_centroid_instead_of_becoming_nan(solution):
 def test_identical_points_give_finite_centroids_on_that_point(solution):
     """All points equal: every seed draw is uniform, every centroid is that point."""
     X = np.full((30, 3), 2.5)
-    centroids, labels = check_result(X, 3, solution.kmeans(X, 3, seed=1))
+    centroids, _ = check_result(X, 3, solution.kmeans(X, 3, seed=1))
     np.testing.assert_array_equal(centroids, np.full((3, 3), 2.5))
 
 

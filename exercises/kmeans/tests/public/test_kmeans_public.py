@@ -8,9 +8,13 @@ def test_returns_centroids_and_labels_of_the_right_shapes(solution):
     """Two tight pairs of points: shapes, dtypes and the obvious clustering."""
     X = np.array([[0.0, 0.0], [0.1, 0.0], [10.0, 10.0], [10.1, 10.0]])
     centroids, labels = solution.kmeans(X, 2, seed=0)
-    assert centroids.shape == (2, 2) and centroids.dtype == np.float64
-    assert labels.shape == (4,) and labels.dtype.kind in "iu"
-    assert labels[0] == labels[1] and labels[2] == labels[3] and labels[0] != labels[2]
+    assert centroids.shape == (2, 2), f"centroids: expected shape (2, 2), got {centroids.shape}"
+    assert centroids.dtype == np.float64, f"centroids: expected float64, got {centroids.dtype}"
+    assert labels.shape == (4,), f"labels: expected shape (4,), got {labels.shape}"
+    assert labels.dtype.kind in "iu", f"labels: expected an integer dtype, got {labels.dtype}"
+    assert labels[0] == labels[1], f"points 0 and 1 should share a cluster, got {labels}"
+    assert labels[2] == labels[3], f"points 2 and 3 should share a cluster, got {labels}"
+    assert labels[0] != labels[2], f"the two pairs should be in different clusters, got {labels}"
     np.testing.assert_allclose(sorted(centroids[:, 0]), [0.05, 10.05])
 
 
@@ -19,7 +23,7 @@ def test_max_iter_zero_returns_data_points_as_seeds(solution):
     X = np.random.default_rng(0).normal(size=(30, 2))
     centroids, _ = solution.kmeans(X, 3, max_iter=0, seed=1)
     for c in centroids:
-        assert np.any(np.all(X == c, axis=1)), f"{c} is not a point of X"
+        assert np.any(np.all(c == X, axis=1)), f"{c} is not a point of X"
 
 
 def test_the_same_seed_gives_the_same_result(solution):
