@@ -21,9 +21,9 @@ from typing import Any, TextIO
 import pytest
 
 from graders import jobspec, pytest_plugin
+from graders.endpoint import Endpoint, EndpointSettings
 from graders.jobspec import JobSpec
 from graders.pytest_plugin import CheckerPlugin
-from graders.remote import Endpoint, EndpointSettings
 
 # pytest's own configuration for the checker: no cache, no plugins found by entry points (also
 # disabled by PYTEST_DISABLE_PLUGIN_AUTOLOAD in the container), no ini file from the tree.

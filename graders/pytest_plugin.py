@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from graders.endpoint import Endpoint
 from graders.errors import (
     CandidateCrashed,
     CandidateError,
@@ -35,7 +36,7 @@ from graders.errors import (
 )
 from graders.imports import find_banned_imports
 from graders.jobspec import JobSpec
-from graders.remote import Endpoint, RemoteRef, endpoint_of, timed_call
+from graders.remote import RemoteRef, endpoint_of, timed_call
 from graders.report import Outcome, TestResult
 from graders.speed import SpeedResult, measure
 

@@ -117,3 +117,17 @@ def recv_frame(
             raise FrameError(f"message larger than {limits.max_total_bytes // (1024 * 1024)} MiB")
         buffers.append(_recv_exact(sock, size, deadline))
     return header, buffers
+
+
+def connect_unix(path: str, deadline: float) -> socket.socket:
+    """Connect to a unix socket, retrying until it exists or `deadline` (monotonic) passes."""
+    while True:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(path)
+            return sock
+        except OSError:
+            sock.close()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
