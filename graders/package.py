@@ -304,9 +304,14 @@ def _speed_policy(f: _Fields, t: dict[str, Any]) -> SpeedPolicy:
         budget_s=f.number(t, p, "budget_s", d.budget_s, 0.1, 600.0),
         target_rse=f.number(t, p, "target_rse", d.target_rse, 0.0001, 1.0),
         suspicious_above=f.number(t, p, "suspicious_above", d.suspicious_above, 1.0, 1e6),
+        tie_margin=f.number(t, p, "tie_margin", d.tie_margin, 0.0, 0.5),
     )
-    if policy.zero_at >= policy.full_at:
-        f.problem(p, f"zero_at ({policy.zero_at}) must be below full_at ({policy.full_at})")
+    if policy.zero_at >= policy.full_at * (1.0 - policy.tie_margin):
+        f.problem(
+            p,
+            f"zero_at ({policy.zero_at}) must be below full_at ({policy.full_at}) "
+            "less the tie margin",
+        )
     if policy.min_rounds > policy.max_rounds:
         f.problem(p, "min_rounds must not exceed max_rounds")
     return policy

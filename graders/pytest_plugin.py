@@ -307,6 +307,8 @@ class CheckerPlugin:
 
 
 def _weight(item: pytest.Item) -> float:
+    if isinstance(item, AllowedImportsItem):
+        return 0.0  # a rule, not a skill: breaking it fails the verdict, keeping it earns nothing
     marker = item.get_closest_marker("weight")
     return float(marker.args[0]) if marker and marker.args else 1.0
 

@@ -84,6 +84,9 @@ class Report:
     resources: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     job_id: str | None = None  # the sandbox job's id: its containers' label, in the logs
+    # For operators only, never shown to candidates: why a SANDBOX_ERROR happened (it may quote
+    # hidden tests or the reference).
+    diagnostics: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +101,7 @@ class Report:
             "speed": self.speed,
             "resources": self.resources,
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
+            "diagnostics": self.diagnostics,
         }
 
 

@@ -6,9 +6,11 @@ round gets fresh inputs (so caching earlier answers does not help) and every out
 (so skipping work does not help). The score uses the median per-round ratio; its confidence
 interval comes from order statistics, with no distributional assumption.
 
-Points follow `points_fraction`, a monotonic log-linear curve fixed in `exercise.toml`:
-    fraction = 1                                  if ratio >= full_at (or its CI reaches full_at)
-    fraction = log(ratio/zero_at)/log(full_at/zero_at)   between zero_at and full_at
+Points follow `points_fraction`, a monotonic log-linear curve fixed in `exercise.toml`. With
+full = full_at * (1 - tie_margin), ratios that close to full_at being a tie (two processes
+running the same code differ by a few percent, from memory layout alone):
+    fraction = 1                                  if ratio >= full (or its CI reaches full_at)
+    fraction = log(ratio/zero_at)/log(full/zero_at)   between zero_at and full
     fraction = 0                                  if ratio <= zero_at
 """
 
@@ -34,18 +36,21 @@ class SpeedPolicy:
     target_rse: float = 0.02
     suspicious_above: float = 10.0
     confidence: float = 0.95
+    tie_margin: float = 0.05
 
 
 def points_fraction(ratio: float, ci_high: float, policy: SpeedPolicy) -> float:
     """Share of a speed test's points earned at `ratio` (monotonic non-decreasing in ratio).
 
-    A ratio whose confidence interval reaches `full_at` is a tie with the reference: full points.
+    A ratio within `tie_margin` of `full_at`, or whose confidence interval reaches it, is a tie
+    with the reference: full points.
     """
-    if ratio >= policy.full_at or ci_high >= policy.full_at:
+    full = policy.full_at * (1.0 - policy.tie_margin)
+    if ratio >= full or ci_high >= policy.full_at:
         return 1.0
     if ratio <= policy.zero_at:
         return 0.0
-    return math.log(ratio / policy.zero_at) / math.log(policy.full_at / policy.zero_at)
+    return math.log(ratio / policy.zero_at) / math.log(full / policy.zero_at)
 
 
 def median_ci(samples: list[float], confidence: float = 0.95) -> tuple[float, float]:
@@ -81,7 +86,7 @@ class SpeedResult:
     reference_median_s: float
     fraction: float
     suspicious: bool
-    samples: list[float] = field(default_factory=list)
+    samples: list[float] = field(default_factory=list)  # per-round ratios, in round order
 
     def as_report(self) -> dict[str, Any]:
         return {
@@ -93,6 +98,8 @@ class SpeedResult:
             "reference_median_s": round(self.reference_median_s, 6),
             "fraction": round(self.fraction, 4),
             "suspicious": self.suspicious,
+            # Round order alternates candidate-first, reference-first: odd rounds ran B A.
+            "samples": [round(r, 4) for r in self.samples],
         }
 
 

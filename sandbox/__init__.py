@@ -9,6 +9,8 @@ verdict is decided.
 
 from __future__ import annotations
 
+import traceback
+
 import docker
 import docker.errors
 
@@ -73,4 +75,8 @@ def grade(
         suite=suite,
         on_event=on_event,
     )
-    return report_from_outcome(exercise, suite, job.run())
+    try:
+        return report_from_outcome(exercise, suite, job.run())
+    except Exception:  # a bug of ours must not lose the submission: SANDBOX_ERROR is retried
+        diagnostics = traceback.format_exc()[-4000:]
+        return sandbox_error(exercise, suite, "the sandbox failed unexpectedly", diagnostics)

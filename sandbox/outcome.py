@@ -23,8 +23,13 @@ from graders.report import (
 from sandbox.job import JobOutcome
 
 
-def sandbox_error(exercise: Exercise, suite: str, message: str, **extra: Any) -> Report:
+def sandbox_error(
+    exercise: Exercise, suite: str, message: str, diagnostics: str | None = None, **extra: Any
+) -> Report:
+    """A SANDBOX_ERROR report. `message` is safe to show anyone; `diagnostics` (which may quote
+    hidden tests or the reference) is for operators only."""
     return Report(
+        diagnostics=diagnostics,
         verdict=Verdict.SANDBOX_ERROR,
         score=0.0,
         gradable=False,
@@ -63,13 +68,21 @@ def _report(exercise: Exercise, suite: str, outcome: JobOutcome) -> Report:
     if done is None:
         if outcome.wall_time_exceeded and outcome.collected:
             return _timed_out_report(exercise, suite, outcome, extra)
-        reason = outcome.error or _checker_failure(outcome)
-        return sandbox_error(exercise, suite, reason, **extra)
+        if outcome.error:
+            return sandbox_error(exercise, suite, "the sandbox failed", outcome.error, **extra)
+        return sandbox_error(
+            exercise,
+            suite,
+            "the checker stopped before finishing",
+            _checker_failure(outcome),
+            **extra,
+        )
     if done.get("collection_errors"):
         return sandbox_error(
             exercise,
             suite,
-            "the test suite failed to load: " + "; ".join(done["collection_errors"])[:2000],
+            "the exercise's tests failed to load",
+            "\n".join(done["collection_errors"]),
             **extra,
         )
     if done.get("sandbox_faults"):
@@ -77,13 +90,20 @@ def _report(exercise: Exercise, suite: str, outcome: JobOutcome) -> Report:
             exercise,
             suite,
             "grading failed for a reason that is not the "
-            "candidate's: " + "; ".join(done["sandbox_faults"])[:2000],
+            "candidate's (the reference or the platform)",
+            "\n".join(done["sandbox_faults"]),
             **extra,
         )
     tests = [TestResult.from_dict(t) for t in done.get("tests", [])]
     expected = done.get("expected", [])
     if not tests or sorted(t.nodeid for t in tests) != sorted(expected):
-        return sandbox_error(exercise, suite, "the checker did not report every test", **extra)
+        return sandbox_error(
+            exercise,
+            suite,
+            "the checker did not report every test",
+            f"expected {expected}, got {[t.nodeid for t in tests]}",
+            **extra,
+        )
     failure = done.get("import_failure")
     return _graded(exercise, suite, tests, import_failure=failure, extra=extra)
 
@@ -152,8 +172,8 @@ def _timed_out_report(
 
 
 def _checker_failure(outcome: JobOutcome) -> str:
-    tail = outcome.checker_stderr.strip().splitlines()[-12:]
+    tail = outcome.checker_stderr.strip().splitlines()[-40:]
     detail = "\n".join(tail) if tail else "no output"
     if outcome.output_truncated:
         return "the checker wrote more output than allowed"
-    return f"the checker exited with status {outcome.checker_exit_code} before finishing:\n{detail}"
+    return f"the checker exited with status {outcome.checker_exit_code}:\n{detail}"

@@ -85,6 +85,7 @@ def test_missing_files_and_empty_suites_are_named(tmp_path):
         ('preload = ["numpy"]', 'preload = ["pandas"]', "runtime.preload: 'pandas' is not one of"),
         ("correctness = 70", "correctness = 80", "correctness + speed.share must be 100"),
         ("zero_at = 0.2", "zero_at = 2.0", "zero_at (2.0) must be below full_at (1.0)"),
+        ("zero_at = 0.2", "zero_at = 0.2\ntie_margin = 0.9", "tie_margin: must be between"),
         ("[limits]", "[limits]\nwalltime = 3", "limits.walltime: unknown field"),
         ('tags = ["x"]', 'tags = "x"', "tags: must be list"),
     ],

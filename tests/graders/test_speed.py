@@ -7,7 +7,13 @@ import pytest
 from graders.speed import SpeedPolicy, measure, median_ci, points_fraction
 
 POLICY = SpeedPolicy(
-    full_at=1.0, zero_at=0.1, min_rounds=5, max_rounds=9, budget_s=100.0, target_rse=1e-9
+    full_at=1.0,
+    zero_at=0.1,
+    min_rounds=5,
+    max_rounds=9,
+    budget_s=100.0,
+    target_rse=1e-9,
+    tie_margin=0.0,
 )
 
 
@@ -23,6 +29,16 @@ def test_the_curve_is_monotonic_with_fixed_ends():
 def test_a_ratio_whose_interval_reaches_full_speed_is_a_tie():
     assert points_fraction(0.97, 1.02, POLICY) == 1.0
     assert points_fraction(0.97, 0.99, POLICY) < 1.0
+
+
+def test_a_ratio_within_the_tie_margin_is_full_and_the_curve_stays_continuous():
+    policy = SpeedPolicy(full_at=1.0, zero_at=0.1, tie_margin=0.05)
+    assert points_fraction(0.96, 0.97, policy) == 1.0
+    assert points_fraction(0.95, 0.95, policy) == 1.0
+    assert 0.99 < points_fraction(0.949, 0.949, policy) < 1.0
+    ratios = [0.05 * i for i in range(1, 40)]
+    fractions = [points_fraction(r, r, policy) for r in ratios]
+    assert fractions == sorted(fractions)
 
 
 def test_the_median_interval_contains_the_median_and_narrows_with_more_samples():

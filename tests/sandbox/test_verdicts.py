@@ -2,10 +2,16 @@
 leaves nothing behind (real Docker sandbox, `arith` fixture: add and mul, 3 s per call)."""
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
+import sandbox
+from graders.package import load_exercise
 from graders.report import Verdict
+from sandbox.config import SandboxConfig
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "exercises"
 
 
 def outcomes(report):
@@ -109,6 +115,8 @@ def test_a_broken_reference_is_a_sandbox_error_not_the_candidates_fault(grade):
     assert report.verdict is Verdict.SANDBOX_ERROR
     assert not report.gradable and report.score == 0
     assert "reference" in report.message
+    assert "the reference is broken" in report.diagnostics  # for operators, not candidates
+    assert "the reference is broken" not in report.message
 
 
 def test_progress_events_arrive_test_by_test(grade):
@@ -125,3 +133,17 @@ def test_the_report_records_peak_memory_and_where_the_time_went(grade):
     assert report.resources["peak_memory_bytes"] >= 64 * 1024**2
     for key in ("started_s", "collected_s", "tests_done_s", "total_s"):
         assert report.timings[key] > 0
+
+
+def test_an_infrastructure_failure_is_a_gradable_false_sandbox_error(docker_client, tmp_path):
+    not_a_directory = tmp_path / "jobs"
+    not_a_directory.write_text("a file where the jobs folder should be")
+    config = SandboxConfig(jobs_dir=not_a_directory)
+    report = sandbox.grade(
+        load_exercise(FIXTURES / "arith"),
+        b"def add(a, b):\n    return a + b\n",
+        config=config,
+        client=docker_client,
+    )
+    assert report.verdict is Verdict.SANDBOX_ERROR and not report.gradable
+    assert report.diagnostics and "jobs" in report.diagnostics
