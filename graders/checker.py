@@ -59,22 +59,19 @@ def run(spec: JobSpec, events: EventStream, options: argparse.Namespace) -> int:
     started = time.monotonic()
     if os.path.isdir(options.support_dir):
         sys.path.append(options.support_dir)
-    candidate = Endpoint(
-        EndpointSettings(
-            name="candidate",
-            socket_path=options.candidate_socket,
-            call_timeout_s=spec.call_timeout_s,
-            import_timeout_s=spec.import_timeout_s,
-            start_timeout_s=spec.start_timeout_s,
+    candidate, reference = (
+        Endpoint(
+            EndpointSettings(
+                name=side,
+                socket_path=socket_path,
+                call_timeout_s=spec.call_timeout_s,
+                import_timeout_s=spec.import_timeout_s,
+                start_timeout_s=spec.start_timeout_s,
+            )
         )
-    )
-    reference = Endpoint(
-        EndpointSettings(
-            name="reference",
-            socket_path=options.reference_socket,
-            call_timeout_s=spec.call_timeout_s,
-            import_timeout_s=spec.import_timeout_s,
-            start_timeout_s=spec.start_timeout_s,
+        for side, socket_path in (
+            ("candidate", options.candidate_socket),
+            ("reference", options.reference_socket),
         )
     )
     events.emit({"event": "listening"})
