@@ -17,6 +17,8 @@ from typing import Any
 
 import docker.types
 
+from sandbox import seccomp
+
 LABEL_JOB = "org.tensorjudge.job"
 LABEL_ROLE = "org.tensorjudge.role"
 LABEL_CREATED = "org.tensorjudge.created"
@@ -83,9 +85,10 @@ def docker_arguments(spec: ContainerSpec) -> dict[str, Any]:
         "hostname": "sandbox",
         "network_mode": "none",
         "read_only": True,
-        "tmpfs": {"/tmp": f"rw,nosuid,nodev,noexec,size={spec.tmpfs_mb}m,mode=1777"},
+        # nr_inodes: millions of empty files would exhaust memory before the size limit.
+        "tmpfs": {"/tmp": f"rw,nosuid,nodev,noexec,size={spec.tmpfs_mb}m,nr_inodes=4096,mode=1777"},
         "cap_drop": ["ALL"],
-        "security_opt": ["no-new-privileges:true"],
+        "security_opt": ["no-new-privileges:true", *seccomp.security_option()],
         "privileged": False,
         "mem_limit": memory,
         "memswap_limit": memory,  # equal: no swap

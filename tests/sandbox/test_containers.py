@@ -29,7 +29,8 @@ def test_containers_are_cut_off_and_unprivileged(arguments):
     assert arguments["network_mode"] == "none"
     assert arguments["read_only"] is True
     assert arguments["cap_drop"] == ["ALL"]
-    assert arguments["security_opt"] == ["no-new-privileges:true"]
+    assert arguments["security_opt"][0] == "no-new-privileges:true"
+    assert arguments["security_opt"][1].startswith("seccomp={")
     assert arguments["privileged"] is False
     assert arguments["user"] == "10001:10001"
     assert arguments["init"] is True
