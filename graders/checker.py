@@ -67,6 +67,7 @@ def run(spec: JobSpec, events: EventStream, options: argparse.Namespace) -> int:
                 call_timeout_s=spec.call_timeout_s,
                 import_timeout_s=spec.import_timeout_s,
                 start_timeout_s=spec.start_timeout_s,
+                max_consecutive_timeouts=spec.max_consecutive_timeouts,
             )
         )
         for side, socket_path in (

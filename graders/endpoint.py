@@ -30,7 +30,6 @@ from graders.errors import (
     remote_exception,
 )
 from graders.wire import (
-    DEFAULT_FRAME_LIMITS,
     FrameError,
     FrameLimits,
     FrameTimeout,
@@ -40,6 +39,7 @@ from graders.wire import (
 )
 
 CONTROL_TIMEOUT_S = 10.0
+REPLY_FRAME_LIMITS = FrameLimits(max_total_bytes=256 * 1024 * 1024)
 
 
 @dataclass
@@ -49,7 +49,9 @@ class EndpointSettings:
     call_timeout_s: float = 10.0
     start_timeout_s: float = 120.0  # container start + preloading torch on a loaded machine
     import_timeout_s: float = 20.0
-    frame_limits: FrameLimits = DEFAULT_FRAME_LIMITS
+    max_consecutive_timeouts: int = 3
+    # What a worker may send back in one reply: generous for arrays, far below the checker's memory.
+    frame_limits: FrameLimits = REPLY_FRAME_LIMITS
     codec_limits: codec.CodecLimits = codec.DEFAULT_LIMITS
 
 
@@ -78,6 +80,7 @@ class Endpoint:
         self.worker: socket.socket | None = None
         self.dead_reason: str | None = None
         self.start_failed = False
+        self.consecutive_timeouts = 0
         self.import_failure: ImportFailure | None = None
         self.pending_exits: list[dict[str, Any]] = []
         self.workers_started = 0
@@ -287,7 +290,16 @@ class Endpoint:
     # -- requests -----------------------------------------------------------------------------
 
     def request(self, header: dict[str, Any], buffers: list[bytes]) -> tuple[Any, float]:
-        """Send one request to the worker; return the decoded value and the seconds it took."""
+        """Send one request to the worker; return the decoded value and the seconds it took.
+
+        After `max_consecutive_timeouts` calls in a row have timed out, further calls fail at
+        once: code that hangs everywhere costs a few time limits, not one per remaining call.
+        """
+        limit = self.settings.max_consecutive_timeouts
+        if self.consecutive_timeouts >= limit:
+            raise self._fault(
+                CandidateTimeout(f"not run: the code's last {limit} calls all timed out")
+            )
         worker = self._ensure_worker()
         timeout_s = self.call_timeout_s
         started = time.perf_counter()
@@ -298,6 +310,7 @@ class Endpoint:
                 worker, deadline=deadline, limits=self.settings.frame_limits
             )
         except FrameTimeout as exc:
+            self.consecutive_timeouts += 1
             self.kill_worker()
             raise self._fault(
                 CandidateTimeout(
@@ -315,6 +328,7 @@ class Endpoint:
             self.kill_worker()
             raise self._fault(UnsafeValue(f"the reply could not be accepted: {exc}")) from exc
         elapsed = time.perf_counter() - started
+        self.consecutive_timeouts = 0
         return self._decode_reply(reply, reply_buffers), elapsed
 
     def _decode_reply(self, reply: dict[str, Any], buffers: list[bytearray]) -> Any:

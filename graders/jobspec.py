@@ -30,6 +30,7 @@ class JobSpec:
     call_timeout_s: float
     import_timeout_s: float
     start_timeout_s: float
+    max_consecutive_timeouts: int
     correctness_share: float
     speed_share: float
     speed: SpeedPolicy
@@ -50,6 +51,7 @@ class JobSpec:
             call_timeout_s=exercise.limits.call_timeout_s,
             import_timeout_s=min(30.0, exercise.limits.call_timeout_s * 2 + 5.0),
             start_timeout_s=120.0,
+            max_consecutive_timeouts=exercise.limits.max_consecutive_timeouts,
             correctness_share=exercise.scoring.correctness,
             speed_share=exercise.scoring.speed,
             speed=exercise.speed,

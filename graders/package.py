@@ -46,6 +46,7 @@ class Limits:
     output_kb: int = 1024
     tmpfs_mb: int = 64
     gpu: str = "none"
+    max_consecutive_timeouts: int = 3  # then the remaining calls fail at once
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,13 @@ def load_exercise(path: Path | str) -> Exercise:
         suite_dir = root / "tests" / suite
         if not sorted(suite_dir.glob("test_*.py")):
             problems.append(f"{label}/tests/{suite}: no test_*.py files")
+    # The sandbox bind-mounts parts of the package and the host hashes every file: a link could
+    # point either at anything on the host (or at /dev/zero).
+    problems += [
+        f"{label}/{link.relative_to(root)}: symbolic links are not allowed in a package"
+        for link in sorted(root.rglob("*"))
+        if link.is_symlink()
+    ]
     if not (root / "exercise.toml").is_file():
         raise ExerciseError(problems)
     toml_label = f"{label}/exercise.toml"
@@ -239,6 +247,9 @@ def _parse(document: dict[str, Any], root: Path, label: str) -> tuple[Exercise |
         output_kb=int(f.number(t, "limits", "output_kb", d.output_kb, 1, 1024 * 1024)),
         tmpfs_mb=int(f.number(t, "limits", "tmpfs_mb", d.tmpfs_mb, 1, 4096)),
         gpu=f.choice(t, "limits", "gpu", GPU_MODES, d.gpu),
+        max_consecutive_timeouts=int(
+            f.number(t, "limits", "max_consecutive_timeouts", d.max_consecutive_timeouts, 1, 1000)
+        ),
     )
 
     runtime = f.table("runtime")

@@ -119,3 +119,10 @@ def test_content_hash_changes_with_any_file(tmp_path):
     before = load_exercise(package).content_hash()
     (package / "tests/hidden/test_b.py").write_text("def test_b(solution): assert 0\n")
     assert load_exercise(package).content_hash() != before
+
+
+def test_symbolic_links_in_a_package_are_refused(tmp_path):
+    package = make_package(tmp_path)
+    (package / "support").mkdir()
+    (package / "support" / "data.npy").symlink_to("/etc/passwd")
+    assert "support/data.npy: symbolic links are not allowed" in problems_of(package)

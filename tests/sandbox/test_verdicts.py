@@ -147,3 +147,13 @@ def test_an_infrastructure_failure_is_a_gradable_false_sandbox_error(docker_clie
     )
     assert report.verdict is Verdict.SANDBOX_ERROR and not report.gradable
     assert report.diagnostics and "jobs" in report.diagnostics
+
+
+def test_code_that_hangs_everywhere_stops_being_called_after_a_streak_of_timeouts(grade):
+    hangs = "import time\n\nadd = mul = lambda a, b: time.sleep(600)\n"
+    report = grade("arith", hangs, suite="public")  # arith: 3 s per call, a streak of 2
+    assert report.verdict is Verdict.TIME_LIMIT_EXCEEDED
+    assert [t.outcome.value for t in report.tests] == ["timeout"] * 3
+    assert "not run: the code's last 2 calls all timed out" in report.tests[2].message
+    # Two real time limits, not three: the bound on a hang-everywhere submission.
+    assert report.timings["tests_done_s"] - report.timings["collected_s"] < 3 * 3
