@@ -3,7 +3,8 @@
 The checker never unpickles what the candidate sends and never holds one of the candidate's
 objects. A value is flattened by `encode` into a tree of tagged JSON nodes plus raw byte buffers,
 and rebuilt by `decode` from nothing but built-in types, plain `numpy.ndarray`s of numeric dtype
-and plain `torch.Tensor`s. So an `__eq__` that always says True, an ndarray subclass with
+and plain `torch.Tensor`s (subclasses of list, tuple and dict travel as their base type). So an
+`__eq__` that always says True, an ndarray subclass with
 `__array_function__`, a tensor subclass with `__torch_function__`, an object-dtype array, a
 generator or a `__reduce__` payload cannot reach the checker: the encoder refuses them with a
 message that names the type, and the decoder refuses any tree it did not expect.
@@ -24,7 +25,7 @@ from __future__ import annotations
 import math
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -135,15 +136,21 @@ class _Encoder:
             return ["str", value]
         if cls is bytes:
             return ["bytes", self.buffer(value)]  # type: ignore[arg-type]
-        if cls is list or cls is tuple:
-            items = [self.encode(item, depth + 1) for item in value]  # type: ignore[attr-defined]
-            return ["list" if cls is list else "tuple", items]
-        if cls is dict:
-            pairs = [
-                [self.encode(k, depth + 1), self.encode(v, depth + 1)]
-                for k, v in value.items()  # type: ignore[attr-defined]
+        # Containers travel as their base type, read through the base type's own methods: a
+        # namedtuple or an OrderedDict arrives as a plain tuple or dict, whatever it overrides.
+        # (issubclass on type(), not isinstance: a fake __class__ cannot get a value in here.)
+        if issubclass(cls, tuple):
+            items = tuple.__iter__(cast(tuple[Any, ...], value))
+            return ["tuple", [self.encode(item, depth + 1) for item in items]]
+        if issubclass(cls, list):
+            items = list.__iter__(cast(list[Any], value))
+            return ["list", [self.encode(item, depth + 1) for item in items]]
+        if issubclass(cls, dict):
+            pairs = dict.items(cast(dict[Any, Any], value))
+            return [
+                "dict",
+                [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in pairs],
             ]
-            return ["dict", pairs]
         if cls is np.ndarray:
             return self.encode_array(value)  # type: ignore[arg-type]
         if cls in _SCALAR_TYPES:

@@ -41,6 +41,24 @@ def test_plain_values_round_trip_unchanged(value):
     assert type(result) is type(value)
 
 
+def test_container_subclasses_arrive_as_their_plain_base_type():
+    from collections import OrderedDict, namedtuple
+
+    Result = namedtuple("Result", "centroids labels")
+
+    class LyingTuple(tuple):
+        def __eq__(self, other):
+            return True
+
+        def __iter__(self):
+            return iter([0, 0, 0])
+
+    assert roundtrip(Result(1, 2)) == (1, 2) and type(roundtrip(Result(1, 2))) is tuple
+    assert type(roundtrip(OrderedDict(a=1))) is dict
+    lying = roundtrip(LyingTuple((5, 6)))
+    assert type(lying) is tuple and lying == (5, 6)  # the real items, not what __iter__ claims
+
+
 def test_special_floats_round_trip():
     result = roundtrip([math.nan, math.inf, -math.inf])
     assert math.isnan(result[0]) and result[1] == math.inf and result[2] == -math.inf
