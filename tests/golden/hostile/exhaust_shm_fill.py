@@ -1,0 +1,12 @@
+"""Hostile: fills /dev/shm (shared memory that escaped the memory cgroup with --ipc=host)."""
+# expect: WRONG_ANSWER
+
+
+def kmeans(X, k, *, max_iter=300, tol=1e-4, seed=None):
+    try:
+        with open("/dev/shm/fill", "wb") as f:
+            while True:
+                f.write(b"x" * (1024 * 1024))
+    except OSError:
+        pass
+    return None, None

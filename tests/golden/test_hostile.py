@@ -1,0 +1,170 @@
+"""The red-team suite: hostile kmeans submissions (tests/golden/hostile/*.py), each graded
+through the real Docker sandbox, each with the verdict its `# expect:` line names.
+
+Every case must end with its verdict, score nothing it did not solve, never be a SANDBOX_ERROR
+(that would be retried forever and never counted), finish within TIME_BOUND_S, and leave the
+host clean: no container, process, mount, file or socket of the job, the engine answering, free
+disk unchanged. Timing cheats (`# base:` names the honest code they are appended to) must be
+ACCEPTED and score no better on speed than that honest code. The table of results is written to
+var/reports/hostile.md.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import sandbox
+from graders.package import load_exercise
+from graders.report import Verdict
+from sandbox.containers import CANDIDATE_UID, CHECKER_UID, LABEL_JOB, REFERENCE_UID
+
+ROOT = Path(__file__).resolve().parents[2]
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+EXPECT = re.compile(r"^# expect: (not )?([A-Z_]+)\s*$", re.MULTILINE)
+BASE = re.compile(r"^# base: (\S+)\s*$", re.MULTILINE)
+MAY_PASS = re.compile(r"^# may-pass: (\S+)\s*$", re.MULTILINE)
+# kmeans: 5 s per call, 3 timeouts in a row stop the calls, 15 s to import; plus start-up,
+# collection and teardown. A hang that escaped every limit would take the 240 s wall clock.
+TIME_BOUND_S = 60.0
+DISK_MARGIN_BYTES = 100 * 1024 * 1024
+CHEAT_MARGIN = 1.5  # a working cheat gains 2x (a sabotaged reference) to 1e6x (frozen clocks)
+SANDBOX_UIDS = {CHECKER_UID, CANDIDATE_UID, REFERENCE_UID}
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    source: bytes
+    verdict: Verdict
+    exact: bool
+    base: Path | None
+    may_pass: frozenset[str]  # tests the garbage it returns passes on its own merits
+
+
+def load_case(path: Path) -> Case:
+    text = path.read_text()
+    expect = EXPECT.search(text)
+    assert expect, f"{path.name} has no '# expect: VERDICT' line"
+    base = BASE.search(text)
+    base_path = ROOT / base.group(1) if base else None
+    source = (base_path.read_text() + "\n\n" + text) if base_path else text
+    return Case(
+        name=path.stem,
+        source=source.encode(),
+        verdict=Verdict(expect.group(2)),
+        exact=expect.group(1) is None,
+        base=base_path,
+        may_pass=frozenset(MAY_PASS.findall(text)),
+    )
+
+
+CASES = [load_case(p) for p in sorted(HOSTILE.glob("*.py"))]
+
+
+@dataclass(frozen=True)
+class HostState:
+    sandbox_processes: tuple[str, ...]
+    overlay_mounts: int
+    free_bytes: int
+
+
+def host_state(docker_root: str) -> HostState:
+    processes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line
+            )
+        except OSError:
+            continue
+        if int(fields.get("Uid", "0").split()[0]) in SANDBOX_UIDS:
+            processes.append(f"{status.parent.name} {fields.get('Name', '').strip()}")
+    mounts = Path("/proc/self/mounts").read_text().splitlines()
+    return HostState(
+        sandbox_processes=tuple(processes),
+        overlay_mounts=sum(1 for m in mounts if m.startswith("overlay ")),
+        free_bytes=shutil.disk_usage(docker_root).free,
+    )
+
+
+@pytest.fixture(scope="module")
+def kmeans():
+    return load_exercise(ROOT / "exercises" / "kmeans")
+
+
+@pytest.fixture(scope="module")
+def results():
+    rows: list[list[str]] = []
+    yield rows
+    header = "| case | expected | verdict | score | time to verdict (s) | speed ratio (honest) |"
+    lines = [header, "|---|---|---|---|---|---|"]
+    lines += ["| " + " | ".join(row) + " |" for row in sorted(rows)]
+    out = ROOT / "var" / "reports" / "hostile.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n")
+
+
+@pytest.fixture(scope="module")
+def graded_bases(kmeans, docker_client, sandbox_config):
+    reports = {}
+
+    def get(path: Path):
+        if path not in reports:
+            reports[path] = sandbox.grade(
+                kmeans, path.read_bytes(), config=sandbox_config, client=docker_client
+            )
+        return reports[path]
+
+    return get
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_hostile_submission_fails_alone_and_leaves_nothing_behind(
+    case, kmeans, docker_client, sandbox_config, results, graded_bases
+):
+    docker_root = docker_client.info()["DockerRootDir"]
+    before = host_state(docker_root)
+    report = sandbox.grade(kmeans, case.source, config=sandbox_config, client=docker_client)
+    after = host_state(docker_root)
+    total_s = report.timings.get("total_s", 0.0)
+    expected = ("" if case.exact else "not ") + case.verdict.value
+    row = [case.name, expected, report.verdict.value, f"{report.score:.1f}", f"{total_s:.1f}", ""]
+    results.append(row)
+
+    failing = {t.name: t.outcome.value for t in report.tests if t.outcome.value != "passed"}
+    assert report.gradable, f"{report.message}: {report.diagnostics}"
+    if case.exact:
+        assert report.verdict is case.verdict, (report.verdict, report.message, failing)
+    else:
+        assert report.verdict is not case.verdict, (report.verdict, failing)
+    if case.base is None:  # no points for anything it did not solve
+        passed = {t.name for t in report.tests if t.outcome.value == "passed" and t.points > 0}
+        assert passed <= case.may_pass, f"scored {report.score} on {passed - case.may_pass}"
+    assert total_s < TIME_BOUND_S
+
+    # Nothing of the job survives it, and the host is as it was.
+    assert docker_client.ping()
+    left = docker_client.containers.list(
+        all=True, filters={"label": f"{LABEL_JOB}={report.job_id}"}
+    )
+    assert left == [], f"containers left: {[c.name for c in left]}"
+    assert not (sandbox_config.jobs_dir / report.job_id).exists(), "job files left"
+    assert after.sandbox_processes == (), f"processes left: {after.sandbox_processes}"
+    assert after.overlay_mounts <= before.overlay_mounts, "mounts left"
+    sockets = Path("/proc/net/unix").read_text()
+    assert str(sandbox_config.jobs_dir / report.job_id) not in sockets, "sockets left"
+    assert abs(after.free_bytes - before.free_bytes) < DISK_MARGIN_BYTES
+
+    if case.base is not None:
+        honest = graded_bases(case.base)
+        row[-1] = f"{report.speed['ratio']:.2f} ({honest.speed['ratio']:.2f})"
+        assert honest.verdict is Verdict.ACCEPTED
+        assert not report.speed["suspicious"], report.speed
+        assert report.speed["ratio"] <= honest.speed["ratio"] * CHEAT_MARGIN, (
+            f"the cheat gained speed: {report.speed['ratio']} vs honest {honest.speed['ratio']}"
+        )
