@@ -101,7 +101,7 @@ class Worker:
             sys.path.append(self.options.support)
         path = self.options.module
         try:
-            source = Path(path).read_bytes().decode("utf-8")
+            source = Path(path).read_bytes().decode("utf-8-sig")  # editors on Windows add a BOM
         except UnicodeDecodeError as exc:
             return _import_failure("encoding", f"solution.py is not valid UTF-8: {exc}")
         try:

@@ -93,6 +93,11 @@ def test_a_module_that_does_not_import_scores_nothing(grade, source, verdict, wo
     assert words in (report.message or ""), report.message
 
 
+def test_a_utf8_byte_order_mark_is_not_a_compile_error(grade):
+    report = grade("arith", "\ufeff" + with_add("return a + b"))
+    assert report.verdict is Verdict.ACCEPTED
+
+
 def test_killing_its_own_supervisor_fails_the_rest_without_passing_anything(grade):
     source = with_add("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)")
     report = grade("arith", source)
