@@ -6,17 +6,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint fmt bench sandbox-image docker venv clean
+.PHONY: run test lint fmt bench sandbox-image system venv clean
 
-run: venv docker sandbox-image
-	@echo
-	@echo "TensorJudge is set up. The web platform is not built yet; grade a file with:"
-	@echo "  $(BIN)/python manage.py grade kmeans exercises/kmeans/solution.py"
-	@echo "  $(BIN)/python manage.py grade kmeans my_solution.py --suite public"
-	@echo "  $(BIN)/python manage.py grade backprop my_solution.py --json"
+# Redis, migrations, the exercise bank, a demo account, a Celery worker + beat and gunicorn on
+# http://127.0.0.1:8000 (TJ_PORT to change it). Ctrl-C stops everything it started.
+run: venv system sandbox-image
+	$(BIN)/python deploy/local/run.py
 
-test: venv docker sandbox-image lint
+# Everything on SQLite, then the platform tests again on PostgreSQL.
+test: venv system sandbox-image lint
 	$(BIN)/pytest
+	DATABASE_URL=$$(deploy/local/ensure-postgres.sh) $(BIN)/pytest tests/platform
 
 lint: venv
 	$(BIN)/ruff check .
@@ -24,18 +24,19 @@ lint: venv
 	$(BIN)/mypy
 
 # Time from grade() to verdict for the reference kmeans, phase by phase (a measurement, not a test).
-bench: venv docker sandbox-image
+bench: venv system sandbox-image
 	$(BIN)/python bench/grade_latency.py kmeans --runs 5
 
 fmt: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-sandbox-image: venv docker
+sandbox-image: venv system
 	$(BIN)/python -m sandbox image-build
 
-docker:
-	@deploy/local/ensure-docker.sh
+# Debian's docker.io (running), debootstrap, redis-server and postgresql.
+system:
+	@deploy/local/ensure-system.sh
 
 venv: $(STAMP)
 

@@ -18,8 +18,10 @@ from graders.package import SUITES, Exercise
 from graders.report import Report, Verdict
 from sandbox.config import SandboxConfig
 from sandbox.image import ImageError, ensure_image
-from sandbox.job import EventCallback, GradingJob
+from sandbox.job import EventCallback, GradingJob, new_job_id
 from sandbox.outcome import report_from_outcome, sandbox_error
+
+__all__ = ["MAX_SOURCE_BYTES", "SubmissionRejected", "grade", "new_job_id"]
 
 MAX_SOURCE_BYTES = 256 * 1024
 
@@ -36,12 +38,15 @@ def grade(
     config: SandboxConfig | None = None,
     client: docker.DockerClient | None = None,
     on_event: EventCallback | None = None,
+    job_id: str | None = None,
 ) -> Report:
     """Grade `source` (the candidate's solution.py) against `exercise`'s `suite`.
 
     Always returns a Report: infrastructure failures are SANDBOX_ERROR with gradable=False.
     Raises SubmissionRejected for a source over MAX_SOURCE_BYTES and ValueError for an unknown
     suite. A source that is not UTF-8 is COMPILE_ERROR without starting a container.
+    `job_id` (from `new_job_id()`) lets a caller record which containers are its own before the
+    job starts; by default a fresh one is made.
     """
     if suite not in SUITES:
         raise ValueError(f"unknown suite {suite!r}; expected one of {', '.join(SUITES)}")
@@ -74,6 +79,7 @@ def grade(
         source=source,
         suite=suite,
         on_event=on_event,
+        job_id=job_id,
     )
     try:
         return report_from_outcome(exercise, suite, job.run())

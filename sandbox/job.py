@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import threading
 import time
@@ -41,6 +42,12 @@ from sandbox.containers import (
 )
 
 EventCallback = Callable[[dict[str, Any]], None]
+JOB_ID_PATTERN = re.compile(r"[0-9a-f]{16}")
+
+
+def new_job_id() -> str:
+    """A fresh id for a job: it labels the job's containers and names its folder."""
+    return uuid.uuid4().hex[:16]
 
 
 @dataclass
@@ -73,6 +80,7 @@ class GradingJob:
         source: bytes,
         suite: str,
         on_event: EventCallback | None = None,
+        job_id: str | None = None,
     ) -> None:
         self.client = client
         self.config = config
@@ -81,7 +89,9 @@ class GradingJob:
         self.source = source
         self.suite = suite
         self.on_event = on_event
-        self.job_id = uuid.uuid4().hex[:16]
+        self.job_id = job_id or new_job_id()
+        if not JOB_ID_PATTERN.fullmatch(self.job_id):  # it names a folder and a label
+            raise ValueError(f"bad job id {self.job_id!r}")
         self.job_dir = config.jobs_dir / self.job_id
         self.containers: dict[str, Container] = {}
         self.outcome = JobOutcome(job_id=self.job_id)

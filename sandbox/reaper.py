@@ -33,21 +33,29 @@ def reap(
     jobs_dir: Path,
     older_than_s: float,
     live_jobs: Collection[str] = (),
+    only_jobs: Collection[str] | None = None,
 ) -> list[str]:
-    """Remove sandbox containers and job folders older than `older_than_s`; return job ids."""
+    """Remove sandbox containers and job folders older than `older_than_s`; return job ids.
+
+    `live_jobs` are never touched; `only_jobs`, when given, limits the sweep to those jobs.
+    """
     now = time.time()
     reaped: set[str] = set()
     for container in client.containers.list(all=True, filters={"label": LABEL_JOB}):
         labels = container.labels
         job = labels.get(LABEL_JOB, "")
-        if job in live_jobs or _age_s(labels.get(LABEL_CREATED, ""), now) < older_than_s:
+        if job in live_jobs or (only_jobs is not None and job not in only_jobs):
+            continue
+        if _age_s(labels.get(LABEL_CREATED, ""), now) < older_than_s:
             continue
         with contextlib.suppress(docker.errors.NotFound):
             container.remove(force=True)
         reaped.add(job)
     if jobs_dir.is_dir():
         for folder in jobs_dir.iterdir():
-            if folder.name in live_jobs or now - folder.lstat().st_mtime < older_than_s:
+            if folder.name in live_jobs or (only_jobs is not None and folder.name not in only_jobs):
+                continue
+            if now - folder.lstat().st_mtime < older_than_s:
                 continue
             shutil.rmtree(folder, ignore_errors=True)  # never follows links (fd-based)
             reaped.add(folder.name)

@@ -2,31 +2,145 @@
 
 from pathlib import Path
 
-from config.env import env_bool, env_list, env_str
+from config.env import database_from_url, env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent  # the repository root
+VAR_DIR = Path(env_str("TJ_VAR_DIR", str(BASE_DIR / "var")))
 EXERCISES_DIR = Path(env_str("TJ_EXERCISES_DIR", str(BASE_DIR / "exercises")))
+# Exercise versions unpacked from the database for grading, one folder per content hash.
+PACKAGES_DIR = Path(env_str("TJ_PACKAGES_DIR", str(VAR_DIR / "packages")))
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-# Nothing is served yet (only the `grade` command runs); the web platform will refuse to start
-# without a real key.
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-development-key")
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1"])
+# config/wsgi.py refuses to serve with this placeholder unless DEBUG is on.
+INSECURE_SECRET_KEY = "insecure-development-key"
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "") or INSECURE_SECRET_KEY
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
-    "django.contrib.contenttypes",
+    "django.contrib.admin",
     "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "accounts",
+    "bank",
     "submissions",
+    "api",
 ]
-MIDDLEWARE: list[str] = []
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
 ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
 
 DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": env_str("TJ_SQLITE_PATH", str(BASE_DIR / "var" / "db.sqlite3")),
-    }
+    "default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"))
 }
+# The test database is a file, not memory, so a Celery worker in another process can share it.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en-us"
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+# -- Celery and Redis -----------------------------------------------------------------------------
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"{REDIS_URL}/0")
+# Live progress of running submissions (a list and a channel per submission).
+PROGRESS_REDIS_URL = env_str("TJ_PROGRESS_REDIS_URL", f"{REDIS_URL}/1")
+CELERY_TASK_ACKS_LATE = True  # a task that dies mid-grading is delivered again...
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # ...also when its pool process is killed
+CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True  # a submission that times out would do it again
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # grading is long: one message at a time per process
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 100
+CELERY_TASK_DEFAULT_QUEUE = "cpu"
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_BACKEND = None  # results live in the database, not in Celery
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Above the longest task (the longest wall clock of an exercise + slack): otherwise a long job
+# would be delivered to a second worker while the first still grades it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("TJ_BROKER_VISIBILITY_TIMEOUT_S", 3600, low=60)
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+
+# -- Grading --------------------------------------------------------------------------------------
+# A submission is tried at most this many times (worker deaths and sandbox errors together)
+# before it is FAILED; a sandbox error is retried after backoff * 2**n seconds.
+GRADING_MAX_ATTEMPTS = env_int("TJ_GRADING_MAX_ATTEMPTS", 4, low=1, high=100)
+GRADING_RETRY_BACKOFF_S = env_float("TJ_GRADING_RETRY_BACKOFF_S", 5.0, low=0.0)
+# The sweeper (Celery beat) re-enqueues submissions never enqueued (Redis was down), queued
+# too long, or running past their lease; it runs this often.
+SWEEP_INTERVAL_S = env_float("TJ_SWEEP_INTERVAL_S", 30.0, low=0.5)
+SWEEP_QUEUED_AFTER_S = env_float("TJ_SWEEP_QUEUED_AFTER_S", 900.0, low=1.0)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-submissions": {"task": "submissions.sweep", "schedule": SWEEP_INTERVAL_S},
+    "reap-sandboxes": {"task": "submissions.reap", "schedule": 600.0},
+}
+
+# -- REST API -------------------------------------------------------------------------------------
+MAX_SOURCE_BYTES = 256 * 1024
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "TensorJudge API",
+    "DESCRIPTION": "Grade machine-learning exercises: list the bank, submit code, read verdicts.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("TJ_LOG_LEVEL", "INFO")},
+}

@@ -1,5 +1,15 @@
-"""URL routes. The web platform (API, pages) arrives in later work; nothing is served yet."""
+"""URL routes: the REST API under /api/v1/, its schema and docs, and the admin."""
 
-from django.urls import URLPattern
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("api/v1/", include("api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "api.errors.not_found"
+handler500 = "api.errors.server_error"

@@ -14,7 +14,7 @@ ARITH = ROOT / "tests" / "fixtures" / "exercises" / "arith"
 
 def grade(*args, cwd=ROOT):
     # No database anywhere: the command must not need one.
-    env = {**os.environ, "TJ_SQLITE_PATH": "/nonexistent/dir/db.sqlite3"}
+    env = {**os.environ, "DATABASE_URL": "sqlite:////nonexistent/dir/db.sqlite3"}
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "grade", *map(str, args)],
         capture_output=True,

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Make sure a Docker engine answers here, and that debootstrap (for the sandbox image) exists.
-# Installs Debian's docker.io/debootstrap and starts dockerd when run as root; otherwise says
-# what is missing. Used by `make` (run, test, sandbox-image) and .ci/run.
+# Make sure this machine has what the platform needs, from Debian's packages: the Docker engine
+# (running), debootstrap (for the sandbox image), Redis and PostgreSQL. Installs what is missing
+# and starts dockerd when run as root; otherwise says what to do. Used by `make` and .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
 if ((${#missing[@]})); then
     if [ "$(id -u)" -ne 0 ]; then
         echo "missing: ${missing[*]} (install them: sudo apt-get install ${missing[*]})" >&2

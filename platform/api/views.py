@@ -1,0 +1,142 @@
+"""API v1 views: parse, call one service or selector, render (HackSoft style)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+from uuid import UUID
+
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.pagination import Pagination
+from api.serializers import (
+    ExerciseDetailOutput,
+    ExerciseListOutput,
+    SubmissionCreateInput,
+    SubmissionDetailOutput,
+    SubmissionOutput,
+)
+from bank.selectors import exercise_get, exercise_list
+from submissions.models import Submission
+from submissions.progress import progress_stream
+from submissions.selectors import submission_get, submission_list
+from submissions.services import SubmissionRejected, submission_create
+
+
+class ExerciseListApi(APIView):
+    @extend_schema(responses=ExerciseListOutput(many=True), summary="List the exercise bank")
+    def get(self, request: Request) -> Response:
+        paginator = Pagination()
+        page = paginator.paginate_queryset(exercise_list(), request, view=self)
+        return paginator.get_paginated_response(ExerciseListOutput(page, many=True).data)
+
+
+class ExerciseDetailApi(APIView):
+    @extend_schema(
+        responses=ExerciseDetailOutput,
+        summary="One exercise: statement, starter, "
+        "public tests, limits (never the hidden tests or the reference)",
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        exercise = exercise_get(slug=slug)
+        if exercise is None:
+            raise NotFound(f"no exercise {slug!r}")
+        return Response(ExerciseDetailOutput(exercise).data)
+
+
+class SubmissionListCreateApi(APIView):
+    @extend_schema(responses=SubmissionOutput(many=True), summary="Your submissions, newest first")
+    def get(self, request: Request) -> Response:
+        paginator = Pagination()
+        page = paginator.paginate_queryset(submission_list(owner=request.user), request, view=self)
+        return paginator.get_paginated_response(SubmissionOutput(page, many=True).data)
+
+    @extend_schema(
+        request=SubmissionCreateInput,
+        responses={201: SubmissionDetailOutput},
+        summary="Submit code: stored, queued, graded in the sandbox",
+    )
+    def post(self, request: Request) -> Response:
+        data = SubmissionCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        exercise = exercise_get(slug=data.validated_data["exercise"])
+        if exercise is None:
+            raise SubmissionRejected(
+                f"no exercise {data.validated_data['exercise']!r}", field="exercise"
+            )
+        submission = submission_create(
+            owner=request.user,
+            exercise=exercise,
+            code=data.validated_data["code"],
+            suite=data.validated_data["suite"],
+        )
+        return Response(SubmissionDetailOutput(submission).data, status=status.HTTP_201_CREATED)
+
+
+def _submission_or_404(request: Request, submission_id: UUID) -> Submission:
+    submission = submission_get(owner=request.user, submission_id=submission_id)
+    if submission is None:
+        raise NotFound(f"no submission {submission_id}")
+    return submission
+
+
+class SubmissionDetailApi(APIView):
+    @extend_schema(
+        responses=SubmissionDetailOutput,
+        summary="Status, verdict, score, per-test results, live progress",
+    )
+    def get(self, request: Request, submission_id: UUID) -> Response:
+        return Response(SubmissionDetailOutput(_submission_or_404(request, submission_id)).data)
+
+
+class EventStreamRenderer(BaseRenderer):
+    media_type = "text/event-stream"
+    format = "event-stream"
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
+        return json.dumps(data).encode()  # only errors reach here; streams bypass renderers
+
+
+class SubmissionEventsApi(APIView):
+    renderer_classes = [EventStreamRenderer, JSONRenderer]
+
+    @extend_schema(
+        responses={(200, "text/event-stream"): OpenApiResponse(OpenApiTypes.STR)},
+        summary="Server-Sent Events: each test as it starts and finishes, then `done`",
+    )
+    def get(self, request: Request, submission_id: UUID) -> StreamingHttpResponse:
+        submission = _submission_or_404(request, submission_id)
+
+        def is_finished() -> bool:
+            submission.refresh_from_db(fields=["status"])
+            return submission.is_finished
+
+        def stream() -> Iterator[str]:
+            for event in progress_stream(str(submission.id), is_finished=is_finished):
+                if event is None:
+                    yield ": keep-alive\n\n"
+                else:
+                    yield f"event: {event['event']}\ndata: {json.dumps(event)}\n\n"
+            submission.refresh_from_db(fields=["status", "verdict", "score"])
+            done = {
+                "status": submission.status,
+                "verdict": submission.verdict,
+                "score": submission.score,
+            }
+            yield f"event: done\ndata: {json.dumps(done)}\n\n"
+
+        response = StreamingHttpResponse(stream(), content_type="text/event-stream")
+        response["Cache-Control"] = "no-cache"
+        response["X-Accel-Buffering"] = "no"
+        return response

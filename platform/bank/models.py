@@ -1,0 +1,84 @@
+"""The exercise bank in the database: an Exercise per slug, an immutable ExerciseVersion per
+content of its package. A submission points at the version it was made against and is graded
+against exactly that, whatever the folder on disk says later."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from graders.package import DIFFICULTIES, GPU_MODES
+
+
+class ImmutableVersionError(Exception):
+    """An ExerciseVersion was about to be changed after creation."""
+
+
+class Exercise(models.Model):
+    slug = models.SlugField(max_length=100, unique=True)
+    current_version = models.ForeignKey(
+        "ExerciseVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # False once its folder has left the bank: no new submissions, old ones keep their version.
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    @property
+    def accepts_submissions(self) -> bool:
+        return self.is_active and self.current_version_id is not None
+
+
+class ExerciseVersion(models.Model):
+    Difficulty = models.TextChoices("Difficulty", [(d.upper(), d) for d in DIFFICULTIES])
+    Gpu = models.TextChoices("Gpu", [(g.upper(), g) for g in GPU_MODES])
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    content_hash = models.CharField(max_length=64)
+    title = models.CharField(max_length=200)
+    difficulty = models.CharField(max_length=10, choices=Difficulty.choices)
+    tags = models.JSONField(default=list)
+    gpu = models.CharField(max_length=10, choices=Gpu.choices, default="none")
+    limits = models.JSONField(default=dict)
+    scoring = models.JSONField(default=dict)
+    statement = models.TextField()
+    starter = models.TextField()
+    public_tests = models.JSONField(default=dict)  # file name -> source, shown to candidates
+    # The whole package (hidden tests and reference included) as a gzipped tar: what grading
+    # unpacks. Never serialized by the API.
+    package = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["exercise__slug", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "number"], name="version_number_unique"),
+            models.UniqueConstraint(
+                fields=["exercise", "content_hash"], name="version_hash_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise_id}@{self.number} ({self.content_hash[:12]})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableVersionError(f"exercise version {self} cannot change once created")
+        super().save(*args, **kwargs)
+
+    @property
+    def queue(self) -> str:
+        """The Celery queue that grades it: only GPU-required exercises need a GPU worker."""
+        return "gpu" if self.gpu == "required" else "cpu"
+
+    @property
+    def wall_time_s(self) -> float:
+        return float(self.limits.get("wall_time_s", 300.0))

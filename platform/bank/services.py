@@ -1,0 +1,137 @@
+"""Writes to the bank: sync exercise packages from disk, and unpack a version for grading."""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import shutil
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from bank.models import Exercise, ExerciseVersion
+from graders.package import ExerciseError, load_exercise
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SyncResult:
+    created: list[str] = field(default_factory=list)  # "slug@number" of each new version
+    unchanged: list[str] = field(default_factory=list)
+    deactivated: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # invalid packages, skipped
+
+
+def _pack(root: Path) -> bytes:
+    """The package as a gzipped tar, files in a stable order, without caches."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=6) as tar:
+        for path in sorted(root.rglob("*")):
+            relative = path.relative_to(root)
+            if path.is_dir() or "__pycache__" in relative.parts or path.suffix == ".pyc":
+                continue
+            info = tar.gettarinfo(str(path), arcname=str(relative))
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            info.mtime = 0
+            with path.open("rb") as f:
+                tar.addfile(info, f)
+    return buffer.getvalue()
+
+
+def _read_public_tests(root: Path) -> dict[str, str]:
+    folder = root / "tests" / "public"
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.py"))}
+
+
+@transaction.atomic
+def exercise_sync_package(*, path: Path) -> tuple[ExerciseVersion, bool]:
+    """Load the package at `path` into the bank; return its current version and whether it is
+    new. A version is created only when the package's content hash changed."""
+    package = load_exercise(path)
+    digest = package.content_hash()
+    exercise, _ = Exercise.objects.select_for_update().get_or_create(slug=package.slug)
+    existing = exercise.versions.filter(content_hash=digest).first()
+    if existing is not None:
+        created = False
+        version = existing
+    else:
+        last = exercise.versions.order_by("-number").first()
+        limits = package.limits
+        version = ExerciseVersion.objects.create(
+            exercise=exercise,
+            number=(last.number + 1) if last else 1,
+            content_hash=digest,
+            title=package.title,
+            difficulty=package.difficulty,
+            tags=list(package.tags),
+            gpu=limits.gpu,
+            limits={name: getattr(limits, name) for name in limits.__dataclass_fields__},
+            scoring={"correctness": package.scoring.correctness, "speed": package.scoring.speed},
+            statement=package.statement_path.read_text(encoding="utf-8"),
+            starter=package.starter_path.read_text(encoding="utf-8"),
+            public_tests=_read_public_tests(package.path),
+            package=_pack(package.path),
+        )
+        created = True
+    if exercise.current_version_id != version.pk or not exercise.is_active:
+        exercise.current_version = version
+        exercise.is_active = True
+        exercise.save(update_fields=["current_version", "is_active", "updated_at"])
+    return version, created
+
+
+def exercise_sync_directory(*, bank: Path) -> SyncResult:
+    """Sync every package folder in `bank`; deactivate exercises whose folder is gone.
+
+    An invalid package is reported and skipped: it must not stop the others from syncing.
+    """
+    result = SyncResult()
+    seen: set[str] = set()
+    for folder in sorted(p for p in bank.iterdir() if (p / "exercise.toml").is_file()):
+        try:
+            version, created = exercise_sync_package(path=folder)
+        except ExerciseError as exc:
+            result.errors.append(str(exc))
+            continue
+        seen.add(version.exercise.slug)
+        label = f"{version.exercise.slug}@{version.number}"
+        (result.created if created else result.unchanged).append(label)
+    for exercise in Exercise.objects.filter(is_active=True).exclude(slug__in=seen):
+        exercise.is_active = False
+        exercise.save(update_fields=["is_active", "updated_at"])
+        result.deactivated.append(exercise.slug)
+    return result
+
+
+def exercise_version_unpack(version: ExerciseVersion) -> Path:
+    """The version's package as a folder (unpacked once, then reused), for the sandbox.
+
+    It lands in <PACKAGES_DIR>/<content hash>/<slug> (a package folder is named by its slug),
+    unpacked in a temporary folder renamed into place, so concurrent workers never see half a
+    package.
+    """
+    slug = version.exercise.slug
+    home = Path(settings.PACKAGES_DIR) / version.content_hash
+    if (home / slug).is_dir():
+        return home / slug
+    home.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".unpack-", dir=home.parent))
+    try:
+        with tarfile.open(fileobj=io.BytesIO(bytes(version.package)), mode="r:gz") as tar:
+            tar.extractall(staging / slug, filter="data")  # no links out, no absolute paths
+        os.chmod(staging, 0o755)
+        try:
+            staging.rename(home)
+        except OSError:
+            if not (home / slug).is_dir():  # not another worker winning the race: a failure
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return home / slug
