@@ -23,9 +23,10 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# Time from grade() to verdict for the reference kmeans, phase by phase (a measurement, not a test).
+# Measurements, not tests: grade() to verdict phase by phase, and POST to GRADED through the API.
 bench: venv system sandbox-image
 	$(BIN)/python bench/grade_latency.py kmeans --runs 5
+	$(BIN)/python bench/api_latency.py --runs 10
 
 fmt: venv
 	$(BIN)/ruff format .
