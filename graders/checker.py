@@ -11,17 +11,19 @@ pytest prints goes to stderr. The candidate never shares this process or this co
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 import pytest
 
 from graders import jobspec, pytest_plugin
-from graders.endpoint import Endpoint, EndpointSettings
+from graders.endpoint import Endpoint, EndpointSettings, ImportFailure
 from graders.jobspec import JobSpec
 from graders.pytest_plugin import CheckerPlugin
 
@@ -68,13 +70,16 @@ def run(spec: JobSpec, events: EventStream, options: argparse.Namespace) -> int:
                 import_timeout_s=spec.import_timeout_s,
                 start_timeout_s=spec.start_timeout_s,
                 max_consecutive_timeouts=spec.max_consecutive_timeouts,
+                total_call_time_s=budget,
             )
         )
-        for side, socket_path in (
-            ("candidate", options.candidate_socket),
-            ("reference", options.reference_socket),
+        for side, socket_path, budget in (
+            ("candidate", options.candidate_socket, spec.total_call_time_s),
+            # The reference's time is bounded by the job's wall clock; its budget is not a rule.
+            ("reference", options.reference_socket, 10 * spec.total_call_time_s),
         )
     )
+    reference.partner = candidate  # the candidate is frozen while the reference runs
     events.emit({"event": "listening"})
     plugin = CheckerPlugin(
         spec=spec,
@@ -109,21 +114,44 @@ def run(spec: JobSpec, events: EventStream, options: argparse.Namespace) -> int:
             "tests": [r.as_dict() for r in plugin.results],
             "collection_errors": plugin.collection_errors,
             "sandbox_faults": plugin.sandbox_faults,
-            "import_failure": None
-            if failure is None
-            else {
-                "kind": failure.kind,
-                "message": failure.message,
-                "traceback": failure.traceback if spec.visible else "",
-            },
+            "import_failure": None if failure is None else _failure_report(failure, spec),
             "timings": {
                 "checker_s": time.monotonic() - started,
+                "checker_peak_rss_mb": _peak_rss_mb(),
                 "candidate_preload_s": candidate.preload_s or 0.0,
                 "candidate_workers": candidate.workers_started,
             },
         }
     )
     return exit_code
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike getrusage's maxrss, it does not count
+    what the process that forked us had before our exec)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _failure_report(failure: ImportFailure, spec: JobSpec) -> dict[str, Any]:
+    """How the module failed to import, as the report may tell it.
+
+    Its text is the candidate's own (an exception message, a traceback). At the first import no
+    call had reached the candidate and it is safe to show; on a worker restarted after a crash
+    it may carry what hidden calls sent, so a hidden report says only what happened.
+    """
+    safe = spec.visible or failure.first
+    return {
+        "kind": failure.kind,
+        "first": failure.first,
+        "message": failure.message
+        if safe
+        else f"the module failed to import again after its worker was restarted ({failure.kind})",
+        "traceback": failure.traceback if spec.visible else "",
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> None:

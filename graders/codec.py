@@ -52,22 +52,6 @@ ARRAY_DTYPES = frozenset(
         "<c16",
     ]
 )
-_SCALAR_TYPES: dict[type, str] = {
-    np.bool_: "|b1",
-    np.int8: "|i1",
-    np.uint8: "|u1",
-    np.int16: "<i2",
-    np.uint16: "<u2",
-    np.int32: "<i4",
-    np.uint32: "<u4",
-    np.int64: "<i8",
-    np.uint64: "<u8",
-    np.float16: "<f2",
-    np.float32: "<f4",
-    np.float64: "<f8",
-    np.complex64: "<c8",
-    np.complex128: "<c16",
-}
 # torch dtype name -> numpy dtype used on the wire. bfloat16 travels as raw 16-bit words.
 TENSOR_DTYPES: dict[str, str] = {
     "bool": "|b1",
@@ -83,7 +67,8 @@ TENSOR_DTYPES: dict[str, str] = {
     "complex64": "<c8",
     "complex128": "<c16",
 }
-_DICT_KEY_TAGS = frozenset(["none", "bool", "int", "float", "str", "tuple"])
+_DICT_KEY_TAGS = frozenset(["none", "bool", "int", "float", "str", "tuple", "scalar"])
+MAX_DIMENSION = 2**40  # no honest array has a side this long; bounds the shape arithmetic
 
 
 @dataclass(frozen=True)
@@ -153,9 +138,14 @@ class _Encoder:
             ]
         if cls is np.ndarray:
             return self.encode_array(value)  # type: ignore[arg-type]
-        if cls in _SCALAR_TYPES:
-            data = np.asarray(value).astype(_SCALAR_TYPES[cls]).tobytes()
-            return ["scalar", _SCALAR_TYPES[cls], self.buffer(data)]
+        if issubclass(cls, np.generic) and cls.__module__ == "numpy":  # np.float64, np.longlong...
+            wire = (
+                np.dtype(cls).newbyteorder("<") if np.dtype(cls).byteorder == ">" else np.dtype(cls)
+            )
+            if wire.str not in ARRAY_DTYPES:
+                raise UnsafeValue(f"numpy scalars of type {cls.__name__} cannot be sent")
+            data = np.asarray(value).astype(wire).tobytes()
+            return ["scalar", wire.str, self.buffer(data)]
         torch = sys.modules.get("torch")  # never import torch just to look at a value
         if torch is not None and (cls is torch.Tensor or cls is torch.nn.Parameter):
             return self.encode_tensor(value, torch)
@@ -207,9 +197,10 @@ def encode(value: object, limits: CodecLimits = DEFAULT_LIMITS) -> tuple[JsonNod
 
 
 class _Decoder:
-    def __init__(self, buffers: list[bytearray], limits: CodecLimits) -> None:
+    def __init__(self, buffers: list[bytearray], limits: CodecLimits, top_handle: bool) -> None:
         self.buffers = buffers
         self.limits = limits
+        self.top_handle = top_handle
         self.nodes = 0
         self.used: set[int] = set()
 
@@ -310,7 +301,7 @@ class _Decoder:
     def shape(self, raw: object) -> tuple[int, ...]:
         if type(raw) is not list or len(raw) > self.limits.max_ndim:
             raise self.fail("bad array shape")
-        if any(type(n) is not int or n < 0 for n in raw):
+        if any(type(n) is not int or not 0 <= n <= MAX_DIMENSION for n in raw):
             raise self.fail("bad array shape")
         return tuple(raw)
 
@@ -325,7 +316,10 @@ class _Decoder:
         if math.prod(shape) * dtype.itemsize != len(data):
             raise self.fail("array data does not match its shape")
         # A bytearray-backed array is writable and owns no candidate object: a plain ndarray.
-        return np.frombuffer(data, dtype=dtype).reshape(shape)
+        try:
+            return np.frombuffer(data, dtype=dtype).reshape(shape)
+        except (ValueError, TypeError, OverflowError, MemoryError) as exc:
+            raise self.fail("array data does not match its shape") from exc
 
     def d_scalar(self, args: list[Any], depth: int) -> np.generic:
         self.expect(args, str, int)
@@ -351,11 +345,14 @@ class _Decoder:
         if math.prod(shape) * wire.itemsize != len(data):
             raise self.fail("tensor data does not match its shape")
         dtype = getattr(torch, name)
-        if not data:
-            tensor = torch.empty(shape, dtype=dtype)
-        else:
-            flat = torch.frombuffer(data, dtype=torch.int16 if name == "bfloat16" else dtype)
-            tensor = (flat.view(torch.bfloat16) if name == "bfloat16" else flat).reshape(shape)
+        try:
+            if not data:
+                tensor = torch.empty(shape, dtype=dtype)
+            else:
+                flat = torch.frombuffer(data, dtype=torch.int16 if name == "bfloat16" else dtype)
+                tensor = (flat.view(torch.bfloat16) if name == "bfloat16" else flat).reshape(shape)
+        except (ValueError, TypeError, RuntimeError, OverflowError, MemoryError) as exc:
+            raise self.fail("tensor data does not match its shape") from exc
         if requires_grad and tensor.is_floating_point():
             tensor.requires_grad_(True)
         # Tensors always arrive on the checker's CPU; where the candidate left it is recorded.
@@ -363,6 +360,10 @@ class _Decoder:
         return tensor
 
     def d_handle(self, args: list[Any], depth: int) -> RemoteHandle:
+        # Only the whole answer to a call may be a remote object (an instance the worker keeps);
+        # never a part of a value, where it would stand in for data.
+        if depth != 0 or not self.top_handle:
+            raise self.fail("a remote object where a value was expected")
         self.expect(args, int, str)
         return RemoteHandle(args[0], args[1][:200])
 
@@ -373,6 +374,9 @@ class RemoteHandle:
 
     handle_id: int
     type_name: str
+
+    def __bool__(self) -> bool:
+        raise TypeError("a remote object has no truth value; test what it returns instead")
 
 
 _DECODERS = {
@@ -393,9 +397,19 @@ _DECODERS = {
 }
 
 
-def decode(tree: object, buffers: list[bytearray], limits: CodecLimits = DEFAULT_LIMITS) -> Any:
-    """Rebuild a value from `encode`'s output, trusting nothing in it; raise UnsafeValue."""
-    decoder = _Decoder(buffers, limits)
+def decode(
+    tree: object,
+    buffers: list[bytearray],
+    limits: CodecLimits = DEFAULT_LIMITS,
+    *,
+    top_handle: bool = False,
+) -> Any:
+    """Rebuild a value from `encode`'s output, trusting nothing in it; raise UnsafeValue.
+
+    `top_handle` allows the whole value to be a remote object (the answer to a call); a remote
+    object inside a value is always refused.
+    """
+    decoder = _Decoder(buffers, limits, top_handle)
     try:
         return decoder.decode(tree, 0)
     except RecursionError as exc:

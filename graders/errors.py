@@ -61,12 +61,17 @@ class ReferenceFailed(SandboxFault):
 
 # Remote exceptions are re-raised in the checker as a class that is BOTH a CandidateError and the
 # matching built-in exception, so exercise tests can write `pytest.raises(ValueError)`. Only
-# built-in `Exception` subclasses are mapped (never SystemExit, KeyboardInterrupt or pytest's
-# outcome exceptions); the lookup is a dict built here, never a getattr on the candidate's string.
+# built-in `Exception` subclasses are mapped (never SystemExit, KeyboardInterrupt, pytest's
+# outcome exceptions or StopIteration); the lookup is a dict built here, never a getattr on the
+# candidate's string.
 _BUILTIN_EXCEPTIONS: dict[str, type[Exception]] = {
     name: value
     for name, value in vars(builtins).items()
-    if isinstance(value, type) and issubclass(value, Exception)
+    if isinstance(value, type)
+    and issubclass(value, Exception)
+    # These steer control flow in the checker: a StopIteration raised inside map() or zip()
+    # would end a test's loop early, as if every case had been checked.
+    and not issubclass(value, StopIteration | StopAsyncIteration)
 }
 _REMOTE_CLASSES: dict[str, type[CandidateError]] = {}
 

@@ -1,6 +1,6 @@
 """Static check of the candidate's imports against an exercise's banned list.
 
-The worker also refuses banned imports at run time (`graders.runner`), but in-process rules can
+The worker also refuses banned imports at run time (`graders.worker`), but in-process rules can
 be undone by the code they constrain; this reads the source as data in the checker and names the
 line, so the candidate sees a clear failed test rather than a puzzling one.
 """
@@ -13,7 +13,8 @@ from collections.abc import Sequence
 _DYNAMIC_IMPORTERS = {"__import__", "import_module"}
 
 
-def _is_banned(module: str, banned: Sequence[str]) -> str | None:
+def banned_by(module: str, banned: Sequence[str]) -> str | None:
+    """The entry of `banned` that forbids importing `module` (itself or a parent), or None."""
     for name in banned:
         if module == name or module.startswith(name + "."):
             return name
@@ -31,7 +32,7 @@ def find_banned_imports(source: str, banned: Sequence[str]) -> list[str]:
     found: list[str] = []
 
     def report(node: ast.AST, module: str) -> None:
-        if _is_banned(module, banned):
+        if banned_by(module, banned):
             found.append(f"line {getattr(node, 'lineno', '?')}: imports {module}")
 
     for node in ast.walk(tree):
@@ -41,7 +42,7 @@ def find_banned_imports(source: str, banned: Sequence[str]) -> list[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             report(node, node.module)
             for alias in node.names:  # `from sklearn import cluster` imports sklearn.cluster
-                if not _is_banned(node.module, banned):
+                if not banned_by(node.module, banned):
                     report(node, f"{node.module}.{alias.name}")
         elif isinstance(node, ast.Call) and node.args:
             func = node.func

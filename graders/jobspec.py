@@ -31,6 +31,7 @@ class JobSpec:
     import_timeout_s: float
     start_timeout_s: float
     max_consecutive_timeouts: int
+    total_call_time_s: float
     correctness_share: float
     speed_share: float
     speed: SpeedPolicy
@@ -52,6 +53,7 @@ class JobSpec:
             import_timeout_s=min(30.0, exercise.limits.call_timeout_s * 2 + 5.0),
             start_timeout_s=120.0,
             max_consecutive_timeouts=exercise.limits.max_consecutive_timeouts,
+            total_call_time_s=exercise.limits.total_call_time_s,
             correctness_share=exercise.scoring.correctness,
             speed_share=exercise.scoring.speed,
             speed=exercise.speed,

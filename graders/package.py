@@ -47,6 +47,7 @@ class Limits:
     tmpfs_mb: int = 64
     gpu: str = "none"
     max_consecutive_timeouts: int = 3  # then the remaining calls fail at once
+    total_call_time_s: float = 120.0  # all calls into the candidate's code in one job
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,9 @@ def _parse(document: dict[str, Any], root: Path, label: str) -> tuple[Exercise |
         gpu=f.choice(t, "limits", "gpu", GPU_MODES, d.gpu),
         max_consecutive_timeouts=int(
             f.number(t, "limits", "max_consecutive_timeouts", d.max_consecutive_timeouts, 1, 1000)
+        ),
+        total_call_time_s=f.number(
+            t, "limits", "total_call_time_s", d.total_call_time_s, 1.0, 36000.0
         ),
     )
 

@@ -16,6 +16,8 @@ Every collected test ends as exactly one `TestResult`, classified by the type of
 
 from __future__ import annotations
 
+import gc
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,12 +38,26 @@ from graders.errors import (
 )
 from graders.imports import find_banned_imports
 from graders.jobspec import JobSpec
-from graders.remote import RemoteRef, endpoint_of, timed_call
+from graders.remote import RemoteRef, timed_call
 from graders.report import Outcome, TestResult
 from graders.speed import SpeedResult, measure
+from graders.text import decode_solution
 
 MAX_MESSAGE_CHARS = 6000
-_phases_key = pytest.StashKey[dict[str, tuple[pytest.TestReport, BaseException | None]]]()
+
+
+@dataclass(frozen=True)
+class Phase:
+    """What is kept of a test phase (setup, call, teardown): never the exception itself, whose
+    traceback would keep the candidate's replies alive in the checker until the run ends."""
+
+    passed: bool
+    outcome: Outcome
+    cause: str | None
+    message: str | None
+
+
+_phases_key = pytest.StashKey[dict[str, Phase]]()
 _speed_key = pytest.StashKey[SpeedResult]()
 
 
@@ -73,23 +89,15 @@ class SpeedFixture:
     ) -> SpeedResult:
         """Measure `candidate_fn` against `reference_fn` on fresh cases; record the result.
 
-        `make_case(rng)` builds one round's inputs from a fresh generator; `check(case,
-        candidate_output, reference_output)` must raise AssertionError when the candidate's
-        output is wrong. The candidate's processes are frozen while the reference runs.
+        `make_case(rng)` builds one round's inputs from a fresh generator (seeded per job, so
+        inputs differ between submissions); `check(case, candidate_output, reference_output)`
+        must raise AssertionError when the candidate's output is wrong. The candidate's
+        processes are frozen while the reference runs (graders.endpoint does it on every call).
         """
-        candidate_side = endpoint_of(candidate_fn)
         seed = self.plugin.spec.seed
-
-        def run_reference(case: Case) -> tuple[Any, float]:
-            candidate_side.freeze()
-            try:
-                return timed_call(reference_fn, *case.args, **case.kwargs)
-            finally:
-                candidate_side.thaw()
-
         result = measure(
             run_candidate=lambda case: timed_call(candidate_fn, *case.args, **case.kwargs),
-            run_reference=run_reference,
+            run_reference=lambda case: timed_call(reference_fn, *case.args, **case.kwargs),
             make_case=lambda i: make_case(np.random.default_rng([seed, i])),
             check=check,
             policy=self.plugin.spec.speed,
@@ -128,11 +136,15 @@ class AllowedImportsItem(pytest.Item):
         self.source_path = source_path
 
     def runtest(self) -> None:
-        source = Path(self.source_path).read_bytes().decode("utf-8", "replace")
         try:
-            problems = find_banned_imports(source, self.banned)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return  # the module does not compile: COMPILE_ERROR says so, not this test
+            problems = find_banned_imports(
+                decode_solution(Path(self.source_path).read_bytes()), self.banned
+            )
+        except (UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            # Fail closed: what cannot be read cannot be cleared (COMPILE_ERROR says the rest).
+            raise AssertionError(
+                "the imports could not be checked: the module does not parse"
+            ) from exc
         if problems:
             raise AssertionError(
                 "this exercise does not allow "
@@ -249,6 +261,8 @@ class CheckerPlugin:
         for endpoint in (self.candidate_side, self.reference_side):
             endpoint.call_timeout_s = call_timeout_s
         item.stash[_phases_key] = {}
+        for endpoint in (self.candidate_side, self.reference_side):
+            endpoint.faults.clear()
         self.emit({"event": "test_started", "nodeid": item.nodeid})
         started = time.monotonic()
         outcome = yield
@@ -259,24 +273,46 @@ class CheckerPlugin:
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         report: pytest.TestReport = yield
         exc = call.excinfo.value if call.excinfo is not None else None
-        item.stash[_phases_key][call.when] = (report, exc)
+        passed = not (report.failed or report.skipped)
+        if not passed and exc is None:
+            exc = AssertionError(f"the test did not pass ({call.when})")
+        outcome, cause = classify(exc if not passed else None)
+        message = _message(report, exc) if not passed else None
+        item.stash[_phases_key][call.when] = Phase(passed, outcome, cause, message)
         return report
 
     def finish(self, item: pytest.Item, duration_s: float) -> None:
         phases = item.stash.get(_phases_key, {})
-        exc: BaseException | None = None
-        message: str | None = None
-        for when in ("setup", "call", "teardown"):
-            report, raised = phases.get(when, (None, None))
-            if report is not None and (report.failed or report.skipped):
-                # A skip is not a pass: Skipped lands in classify() as a failure.
-                exc = raised or AssertionError(f"the test did not pass ({when})")
-                message = _message(report, exc)
-                break
-        if exc is None and "call" not in phases:  # positive evidence only: no run, no pass
-            exc = SandboxFault("the test did not run")
-            message = str(exc)
-        outcome, cause = classify(exc)
+        # A skip is not a pass: Skipped lands in classify() as a failure.
+        failed = next(
+            (
+                p
+                for w in ("setup", "call", "teardown")
+                if (p := phases.get(w)) is not None and not p.passed
+            ),
+            None,
+        )
+        if failed is not None:
+            outcome, cause, message = failed.outcome, failed.cause, failed.message
+        elif "call" not in phases:  # positive evidence only: no run, no pass
+            outcome, cause, message = Outcome.ERROR, "sandbox", "the test did not run"
+        else:
+            outcome, cause, message = Outcome.PASSED, None, None
+        # A hang, a crash or a refused value counts whatever the test made of it: a test that
+        # wraps its call in `pytest.raises(Exception)` must not turn a timeout into a pass.
+        faults = [*self.reference_side.faults, *self.candidate_side.faults]
+        if faults and outcome in (Outcome.PASSED, Outcome.FAILED):
+            outcome, cause = classify(faults[0])
+            message = f"{type(faults[0]).__name__}: {faults[0]}"
+        for endpoint in (self.candidate_side, self.reference_side):
+            endpoint.faults.clear()
+        sys.last_type = sys.last_value = sys.last_traceback = None  # pytest keeps the last one
+        # A failed test leaves reference cycles (pytest's CallInfo <-> the traceback's frames)
+        # that hold the candidate's last reply; collect them now, not when the allocator gets
+        # round to it, or a few big replies add up past the checker's memory. Freezing what
+        # survives keeps each collection down to what the test just made.
+        gc.collect()
+        gc.freeze()
         is_speed = item.get_closest_marker("speed") is not None
         speed_result = item.stash.get(_speed_key, None)
         fraction = 1.0 if outcome is Outcome.PASSED else 0.0
@@ -287,7 +323,7 @@ class CheckerPlugin:
             else:
                 fraction = speed_result.fraction
         if cause == "sandbox":
-            self.sandbox_faults.append(f"{item.nodeid}: {message or exc}")
+            self.sandbox_faults.append(f"{item.nodeid}: {message}")
         result = TestResult(
             nodeid=item.nodeid,
             name=item.name,
@@ -300,7 +336,11 @@ class CheckerPlugin:
             is_speed=is_speed,
             fraction=fraction,
             cause=cause,
-            speed=speed_result.as_report() if speed_result is not None else None,
+            speed=(
+                speed_result.as_report(with_samples=self.spec.visible)
+                if speed_result is not None
+                else None
+            ),
         )
         self.results.append(result)
         self.emit({"event": "test_finished", "result": result.as_dict()})

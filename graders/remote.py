@@ -28,12 +28,12 @@ def remote_call(
 ) -> tuple[Any, float]:
     """Call the remote callable at `path`; return its value and the round trip in seconds."""
     payload = _pickle_arguments((args, kwargs), endpoint)
-    value, elapsed = endpoint.request({"op": "call", "target": path}, [payload])
+    value, elapsed = endpoint.request("call", {"target": path}, [payload])
     return _wrap_handles(endpoint, value), elapsed
 
 
 def remote_getattr(endpoint: Endpoint, path: list[Any], name: str) -> Any:
-    value, _ = endpoint.request({"op": "getattr", "target": path, "name": name}, [])
+    value, _ = endpoint.request("getattr", {"target": path, "name": name}, [])
     if isinstance(value, StaysRemote):
         return RemoteRef(endpoint, [*path, name])
     return _wrap_handles(endpoint, value)
@@ -41,7 +41,7 @@ def remote_getattr(endpoint: Endpoint, path: list[Any], name: str) -> Any:
 
 def remote_setattr(endpoint: Endpoint, path: list[Any], name: str, value: Any) -> None:
     payload = _pickle_arguments((value,), endpoint)
-    endpoint.request({"op": "setattr", "target": path, "name": name}, [payload])
+    endpoint.request("setattr", {"target": path, "name": name}, [payload])
 
 
 class _ArgumentPickler(pickle.Pickler):
@@ -89,6 +89,10 @@ class RemoteRef:
 
     def __setattr__(self, name: str, value: Any) -> None:
         remote_setattr(*_parts(self), name, value)
+
+    def __bool__(self) -> bool:
+        # A remote object is not data: `assert solution.check(x)` must test a returned value.
+        raise TypeError("a remote object has no truth value; test the value a call returns")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         value, _ = remote_call(*_parts(self), args, kwargs)

@@ -1,8 +1,8 @@
 """The report: per-test outcomes, points, the verdict. The only thing the platform stores and shows.
 
-`TestResult`s come from the checker; `build_report` adds the facts only the host knows (did the
-job finish, how much memory the candidate used) and derives the verdict and score. Both are pure
-functions of their inputs, so the same outcomes always give the same verdict.
+`TestResult`s come from the checker; `sandbox.outcome` adds the facts only the host knows (did
+the job finish, how much memory the candidate used) and derives the verdict and score with
+`decide_verdict` and `assign_points`, pure functions of the outcomes.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 import enum
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from graders.text import clean_text
 
 
 class Outcome(enum.StrEnum):
@@ -68,6 +70,8 @@ class TestResult:
     def from_dict(cls, data: dict[str, Any]) -> TestResult:
         fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         fields["outcome"] = Outcome(fields["outcome"])
+        if fields.get("message") is not None:  # may quote what the candidate's code returned
+            fields["message"] = clean_text(fields["message"])
         return cls(**fields)
 
 
@@ -84,6 +88,7 @@ class Report:
     resources: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     job_id: str | None = None  # the sandbox job's id: its containers' label, in the logs
+    seed: int | None = None  # of the inputs the tests generated (speed rounds), for reruns
     # For operators only, never shown to candidates: why a SANDBOX_ERROR happened (it may quote
     # hidden tests or the reference).
     diagnostics: str | None = None
@@ -91,6 +96,7 @@ class Report:
     def as_dict(self) -> dict[str, Any]:
         return {
             "job_id": self.job_id,
+            "seed": self.seed,
             "verdict": self.verdict.value,
             "score": round(self.score, 2),
             "gradable": self.gradable,

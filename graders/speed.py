@@ -3,15 +3,16 @@
 The ratio is `reference time / candidate time`: 1.0 means as fast as the reference, 0.5 twice as
 slow, 2.0 twice as fast. Rounds interleave the two (A B, B A, A B...) so drift hits both, every
 round gets fresh inputs (so caching earlier answers does not help) and every output is verified
-(so skipping work does not help). The score uses the median per-round ratio; its confidence
-interval comes from order statistics, with no distributional assumption.
+(so skipping work does not help). The score uses the median per-round ratio; the report also
+gives an interval for it from order statistics (no distributional assumption), for reading
+only: with few rounds it is wide, and a single lucky round must not buy points.
 
 Points follow `points_fraction`, a monotonic log-linear curve fixed in `exercise.toml`. With
 full = full_at * (1 - tie_margin), ratios that close to full_at being a tie (two processes
 running the same code differ by a few percent, from memory layout alone):
-    fraction = 1                                  if ratio >= full (or its CI reaches full_at)
+    fraction = 1                                      if ratio >= full
     fraction = log(ratio/zero_at)/log(full/zero_at)   between zero_at and full
-    fraction = 0                                  if ratio <= zero_at
+    fraction = 0                                      if ratio <= zero_at
 """
 
 from __future__ import annotations
@@ -39,14 +40,13 @@ class SpeedPolicy:
     tie_margin: float = 0.05
 
 
-def points_fraction(ratio: float, ci_high: float, policy: SpeedPolicy) -> float:
-    """Share of a speed test's points earned at `ratio` (monotonic non-decreasing in ratio).
+def points_fraction(ratio: float, policy: SpeedPolicy) -> float:
+    """Share of a speed test's points earned at the median `ratio` (monotonic non-decreasing).
 
-    A ratio within `tie_margin` of `full_at`, or whose confidence interval reaches it, is a tie
-    with the reference: full points.
+    A ratio within `tie_margin` of `full_at` is a tie with the reference: full points.
     """
     full = policy.full_at * (1.0 - policy.tie_margin)
-    if ratio >= full or ci_high >= policy.full_at:
+    if ratio >= full:
         return 1.0
     if ratio <= policy.zero_at:
         return 0.0
@@ -54,23 +54,24 @@ def points_fraction(ratio: float, ci_high: float, policy: SpeedPolicy) -> float:
 
 
 def median_ci(samples: list[float], confidence: float = 0.95) -> tuple[float, float]:
-    """Distribution-free confidence interval of the median, from binomial order statistics."""
+    """Distribution-free interval for the median, from binomial order statistics.
+
+    With up to 8 samples at 95% it is the full range [min, max], which covers the median with
+    probability 1 - 2/2**n: at least 95% from 6 samples on, only 93.75% at n = 5.
+    """
     ordered = sorted(samples)
     n = len(ordered)
     if n == 0:
         raise ValueError("no samples")
     alpha = 1.0 - confidence
-    # Largest k such that P(Binomial(n, 1/2) < k) <= alpha/2: then [x_(k), x_(n-k+1)] covers.
+    # Largest k >= 1 with P(Binomial(n, 1/2) <= k - 1) <= alpha/2: [x_(k), x_(n-k+1)] covers.
     cumulative = 0.0
-    k = 0
-    for i in range(n + 1):
-        p = math.comb(n, i) / 2**n
-        if cumulative + p > alpha / 2:
+    k = 1
+    for i in range(n):
+        cumulative += math.comb(n, i) / 2**n
+        if cumulative > alpha / 2:
             break
-        cumulative += p
         k = i + 1
-    if k == 0:
-        return ordered[0], ordered[-1]
     return ordered[k - 1], ordered[n - k]
 
 
@@ -88,8 +89,10 @@ class SpeedResult:
     suspicious: bool
     samples: list[float] = field(default_factory=list)  # per-round ratios, in round order
 
-    def as_report(self) -> dict[str, Any]:
-        return {
+    def as_report(self, *, with_samples: bool) -> dict[str, Any]:
+        """The report's form. Per-round samples only where messages are shown too (public
+        suites): on a hidden suite they would be a channel the candidate's code writes into."""
+        report: dict[str, Any] = {
             "ratio": round(self.ratio, 4),
             "ci_low": round(self.ci_low, 4),
             "ci_high": round(self.ci_high, 4),
@@ -98,9 +101,11 @@ class SpeedResult:
             "reference_median_s": round(self.reference_median_s, 6),
             "fraction": round(self.fraction, 4),
             "suspicious": self.suspicious,
-            # Round order alternates candidate-first, reference-first: odd rounds ran B A.
-            "samples": [round(r, 4) for r in self.samples],
         }
+        if with_samples:
+            # Round order alternates candidate-first, reference-first: odd rounds ran B A.
+            report["samples"] = [round(r, 4) for r in self.samples]
+        return report
 
 
 def relative_standard_error(ratios: list[float]) -> float:
@@ -165,7 +170,7 @@ def measure(
         rounds=len(ratios),
         candidate_median_s=statistics.median(candidate_times),
         reference_median_s=statistics.median(reference_times),
-        fraction=points_fraction(ratio, ci_high, policy),
+        fraction=points_fraction(ratio, policy),
         suspicious=ratio > policy.suspicious_above,
         samples=ratios,
     )

@@ -53,14 +53,14 @@ def _oom_kills() -> int:
     return 0
 
 
-def _descendants(root: int) -> list[int]:
-    """Every live process below `root` in the process tree, read from /proc.
+def _descendants(root: int) -> dict[int, str]:
+    """Every process below `root` in the process tree, with its state letter, read from /proc.
 
-    As a child subreaper the supervisor inherits its workers' orphans, so a double fork does not
-    take a process out of this tree. (Never `kill(-1)`: outside a PID namespace, as in local
-    runs, that would signal the whole machine.)
+    As PID 1 of its container (or a child subreaper, in local runs) the supervisor inherits its
+    workers' orphans, so a double fork does not take a process out of this tree. (Never
+    `kill(-1)`: outside a PID namespace, as in local runs, that would signal the whole machine.)
     """
-    parents: dict[int, int] = {}
+    parents: dict[int, tuple[int, str]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -71,29 +71,58 @@ def _descendants(root: int) -> list[int]:
         # The command name is in parentheses and may contain spaces or ')': split after the last.
         fields = stat[stat.rfind(")") + 2 :].split()
         if len(fields) > 1:
-            parents[int(entry)] = int(fields[1])
+            parents[int(entry)] = (int(fields[1]), fields[0])
     children: dict[int, list[int]] = {}
-    for pid, ppid in parents.items():
+    for pid, (ppid, _) in parents.items():
         children.setdefault(ppid, []).append(pid)
-    found: list[int] = []
+    found: dict[int, str] = {}
     stack = [root]
     while stack:
         for child in children.get(stack.pop(), []):
-            found.append(child)
+            found[child] = parents[child][1]
             stack.append(child)
     return found
 
 
-def _signal_descendants(sig: int, rounds: int = 1) -> None:
-    """Send `sig` to every descendant; repeat while new ones appear (a fork bomb races us)."""
+def _stop_descendants(max_rounds: int = 200) -> bool:
+    """SIGSTOP every descendant until none is left running; False if that never happens.
+
+    A stopped process cannot fork, so each round leaves fewer running; repeating until the
+    check comes back clean catches a chain of processes that each fork a successor and exit.
+    "Clean" takes two scans in a row with the same processes, all stopped: a process may fork
+    between its SIGSTOP and stopping, and its child is not in the scan that saw it stopped.
+    """
     me = os.getpid()
-    for _ in range(rounds):
+    previous: set[int] | None = None
+    for _ in range(max_rounds):
+        processes = _descendants(me)
+        running = [pid for pid, state in processes.items() if state not in "TtZX"]
+        if not running and previous == set(processes):
+            return True
+        previous = set(processes) if not running else None
+        for pid in running:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGSTOP)
+    return False
+
+
+def _kill_descendants() -> None:
+    """Stop everything below us (so nothing forks any more), then SIGKILL it all."""
+    _stop_descendants()
+    me = os.getpid()
+    for _ in range(20):
         targets = _descendants(me)
-        if not targets:
+        if all(state in "ZX" for state in targets.values()):
             return
         for pid in targets:
             with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, sig)
+                os.kill(pid, signal.SIGKILL)
+
+
+def _continue_descendants() -> None:
+    for pid in _descendants(os.getpid()):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGCONT)
 
 
 class Supervisor:
@@ -151,11 +180,13 @@ class Supervisor:
             self.send({"event": "killed"})
         elif cmd == "freeze":
             # Stops every candidate process: it cannot burn the shared core (or precompute)
-            # while the reference is being timed. SIGSTOP cannot be caught or ignored.
-            _signal_descendants(signal.SIGSTOP, rounds=3)
+            # while the reference runs. SIGSTOP cannot be caught or ignored. If the processes
+            # outrun us (a fork chain), they all die instead: the worker is forked afresh.
+            if not _stop_descendants():
+                self.kill_all()
             self.send({"event": "frozen"})
         elif cmd == "thaw":
-            _signal_descendants(signal.SIGCONT, rounds=3)
+            _continue_descendants()
             self.send({"event": "thawed"})
         else:
             self.send({"event": "error", "message": f"unknown command {cmd[:40]!r}"})
@@ -185,7 +216,7 @@ class Supervisor:
         """SIGKILL every process below the supervisor, then reap them."""
         if self.child is not None:
             self.killed_by_us = True
-        _signal_descendants(signal.SIGKILL, rounds=20)
+        _kill_descendants()
         deadline = time.monotonic() + 5.0
         while self.child is not None and time.monotonic() < deadline:
             self.reap(block=True)
@@ -237,7 +268,7 @@ class Supervisor:
             self.output_tail = (self.output_tail + chunk)[-OUTPUT_TAIL_BYTES:]
             if self.output_bytes > self.options.output_limit and not self.output_exceeded:
                 self.output_exceeded = True
-                _signal_descendants(signal.SIGKILL, rounds=20)
+                _kill_descendants()
                 return
 
 

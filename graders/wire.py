@@ -46,9 +46,17 @@ DEFAULT_FRAME_LIMITS = FrameLimits()
 
 
 def send_frame(
-    sock: socket.socket, header: dict[str, Any], buffers: Sequence[bytes | bytearray] = ()
+    sock: socket.socket,
+    header: dict[str, Any],
+    buffers: Sequence[bytes | bytearray] = (),
+    *,
+    deadline: float | None = None,
 ) -> None:
-    """Send one frame (blocking; the socket's own timeout applies)."""
+    """Send one frame before `deadline` (time.monotonic(); None: no limit) or raise FrameTimeout.
+
+    The deadline is set afresh on every write: a socket keeps the last timeout it was given, and
+    a send must never inherit what a receive left behind.
+    """
     head = json.dumps(header, separators=(",", ":"), allow_nan=False).encode()
     pending = bytearray(_PREFIX.pack(_MAGIC, len(head), len(buffers)))
     pending += head
@@ -57,11 +65,25 @@ def send_frame(
         if len(buf) < _COALESCE_BYTES:
             pending += buf
         else:  # big arrays go out as they are, without a copy into `pending`
-            sock.sendall(pending)
-            sock.sendall(buf)
+            _send_all(sock, pending, deadline)
+            _send_all(sock, buf, deadline)
             pending = bytearray()
     if pending:
-        sock.sendall(pending)
+        _send_all(sock, pending, deadline)
+
+
+def _send_all(sock: socket.socket, data: bytes | bytearray, deadline: float | None) -> None:
+    if deadline is None:
+        sock.settimeout(None)
+    else:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise FrameTimeout("timed out sending to the peer")
+        sock.settimeout(remaining)
+    try:
+        sock.sendall(data)
+    except TimeoutError as exc:
+        raise FrameTimeout("timed out sending to the peer") from exc
 
 
 def _recv_exact(sock: socket.socket, size: int, deadline: float | None) -> bytearray:
@@ -104,7 +126,7 @@ def recv_frame(
         raise FrameError(f"{count} buffers is over the limit")
     try:
         header = json.loads(bytes(_recv_exact(sock, header_len, deadline)))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # bad JSON, bad UTF-8, 5000-digit integers
         raise FrameError("header is not valid JSON") from exc
     if type(header) is not dict:
         raise FrameError("header is not a JSON object")

@@ -28,10 +28,9 @@ from typing import Any
 
 from graders import codec
 from graders.errors import UnsafeValue
+from graders.imports import banned_by
+from graders.text import MESSAGE_CHARS, TRACEBACK_CHARS, decode_solution
 from graders.wire import PeerClosed, connect_unix, recv_frame, send_frame
-
-MAX_MESSAGE_CHARS = 4000
-MAX_TRACEBACK_CHARS = 8000
 
 
 class _BannedImports(importlib.abc.MetaPathFinder):
@@ -41,9 +40,9 @@ class _BannedImports(importlib.abc.MetaPathFinder):
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
-        for name in self.banned:
-            if fullname == name or fullname.startswith(name + "."):
-                raise ImportError(f"{fullname} is not allowed in this exercise (banned: {name})")
+        name = banned_by(fullname, self.banned)
+        if name is not None:
+            raise ImportError(f"{fullname} is not allowed in this exercise (banned: {name})")
         return None
 
 
@@ -93,15 +92,14 @@ class Worker:
             send_frame(sock, reply, reply_buffers)
 
     def import_module(self) -> dict[str, Any]:
-        for name in self.options.banned:
-            for loaded in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
-                del sys.modules[loaded]
+        for loaded in [m for m in sys.modules if banned_by(m, self.options.banned)]:
+            del sys.modules[loaded]
         sys.meta_path.insert(0, _BannedImports(self.options.banned))
         if self.options.support and os.path.isdir(self.options.support):
             sys.path.append(self.options.support)
         path = self.options.module
         try:
-            source = Path(path).read_bytes().decode("utf-8-sig")  # editors on Windows add a BOM
+            source = decode_solution(Path(path).read_bytes())
         except UnicodeDecodeError as exc:
             return _import_failure("encoding", f"solution.py is not valid UTF-8: {exc}")
         try:
@@ -179,7 +177,7 @@ class Worker:
 
 def _safe_str(exc: BaseException) -> str:
     try:
-        return str(exc)[:MAX_MESSAGE_CHARS]
+        return str(exc)[:MESSAGE_CHARS]
     except BaseException:
         return "<unprintable exception>"
 
@@ -194,13 +192,13 @@ def _one_line(exc: BaseException) -> str:
 
 def _tail_traceback() -> str:
     try:
-        return traceback.format_exc()[-MAX_TRACEBACK_CHARS:]
+        return traceback.format_exc()[-TRACEBACK_CHARS:]
     except BaseException:
         return ""
 
 
 def _import_failure(kind: str, message: str, tb: str = "") -> dict[str, Any]:
-    return {"ok": False, "kind": kind, "message": message[:MAX_MESSAGE_CHARS], "traceback": tb}
+    return {"ok": False, "kind": kind, "message": message[:MESSAGE_CHARS], "traceback": tb}
 
 
 def _error_reply(kind: str, message: str, tb: str) -> tuple[dict[str, Any], list[bytes]]:

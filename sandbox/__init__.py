@@ -16,6 +16,7 @@ import docker.errors
 
 from graders.package import SUITES, Exercise
 from graders.report import Report, Verdict
+from graders.text import decode_solution
 from sandbox.config import SandboxConfig
 from sandbox.image import ImageError, ensure_image
 from sandbox.job import EventCallback, GradingJob, new_job_id
@@ -55,7 +56,7 @@ def grade(
             f"solution is {len(source)} bytes; the limit is {MAX_SOURCE_BYTES} bytes (256 KB)"
         )
     try:
-        source.decode("utf-8")
+        decode_solution(source)
     except UnicodeDecodeError as exc:
         return Report(
             verdict=Verdict.COMPILE_ERROR,

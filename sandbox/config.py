@@ -46,8 +46,8 @@ def _default_cpusets() -> tuple[str, str]:
     """(checker, workers): the checker on the first core, workers on the last one.
 
     The candidate and reference workers share their cores so they are timed on the same
-    hardware; they never run at the same time (speed rounds alternate, and the candidate's
-    processes are frozen while the reference runs).
+    hardware. They do not compete: the checker makes one call at a time, and the candidate's
+    processes (background ones included) are frozen while any reference call runs.
     """
     cores = sorted(os.sched_getaffinity(0))
     return str(cores[0]), str(cores[-1])

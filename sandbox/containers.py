@@ -61,6 +61,10 @@ class ContainerSpec:
     binds: list[Bind] = field(default_factory=list)
     environment: dict[str, str] = field(default_factory=dict)
     created_at: str = ""
+    # docker-init as PID 1 (reaps zombies). Worker containers run their supervisor as PID 1
+    # instead: the kernel then shields it from the candidate's signals (even SIGKILL), and the
+    # candidate cannot reach PID 1's stdout through /proc/1/fd to write past the output limit.
+    init: bool = True
 
 
 def docker_arguments(spec: ContainerSpec) -> dict[str, Any]:
@@ -97,7 +101,7 @@ def docker_arguments(spec: ContainerSpec) -> dict[str, Any]:
         "cpuset_cpus": spec.cpuset,
         "ipc_mode": "private",
         "shm_size": "16m",
-        "init": True,
+        "init": spec.init,
         "stdin_open": False,
         "tty": False,
         "runtime": spec.runtime,

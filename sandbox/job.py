@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import re
+import secrets
 import shutil
 import threading
 import time
@@ -52,9 +53,10 @@ def new_job_id() -> str:
 
 @dataclass
 class JobOutcome:
-    """What the host observed; `sandbox.verdicts.report_from_outcome` turns it into a Report."""
+    """What the host observed; `sandbox.outcome.report_from_outcome` turns it into a Report."""
 
     job_id: str = ""
+    seed: int = 0  # of the inputs the job's tests generate (speed rounds): fresh for every job
     done: dict[str, Any] | None = None
     collected: list[dict[str, Any]] = field(default_factory=list)
     finished: list[dict[str, Any]] = field(default_factory=list)
@@ -94,7 +96,10 @@ class GradingJob:
             raise ValueError(f"bad job id {self.job_id!r}")
         self.job_dir = config.jobs_dir / self.job_id
         self.containers: dict[str, Container] = {}
-        self.outcome = JobOutcome(job_id=self.job_id)
+        # Fresh generated inputs for every job: answers memorized from one run are of no use in
+        # the next.
+        self.outcome = JobOutcome(job_id=self.job_id, seed=secrets.randbits(63))
+        self.closed = False  # set once the report is being built: late events are ignored
         self.started = time.monotonic()
         self.created_at = datetime.now(UTC).isoformat()
 
@@ -164,7 +169,7 @@ class GradingJob:
         return [Bind(str(support), "/exercise/support")] if support.is_dir() else []
 
     def checker_spec(self) -> ContainerSpec:
-        spec = JobSpec.for_exercise(self.exercise, self.suite)
+        spec = JobSpec.for_exercise(self.exercise, self.suite, seed=self.outcome.seed)
         sockets = [
             Bind(str(self.job_dir / f"{side}-socket"), os.path.dirname(path), read_only=False)
             for side, path in (
@@ -211,6 +216,7 @@ class GradingJob:
             cpuset=self.config.worker_cpuset,
             tmpfs_mb=ex.limits.tmpfs_mb,
             log_kb=256,
+            init=False,
             binds=[
                 Bind(str(module), "/candidate/solution.py"),
                 *self.support_binds(),
@@ -231,6 +237,7 @@ class GradingJob:
             with contextlib.suppress(docker.errors.DockerException):
                 checker.kill()
             reader.join(timeout=10)
+        self.closed = True  # a reader still stuck in the engine must not change the outcome now
         self.mark("checker_done_s")
         with contextlib.suppress(docker.errors.DockerException):
             result = checker.wait(timeout=10)
@@ -259,6 +266,8 @@ class GradingJob:
             self.outcome.error = self.outcome.error or f"lost the checker's output: {exc}"
 
     def handle_event(self, line: bytes) -> None:
+        if self.closed:
+            return
         try:
             event = json.loads(line)
         except ValueError:

@@ -20,6 +20,7 @@ from graders.report import (
     decide_verdict,
     speed_summary,
 )
+from graders.text import clean_text
 from sandbox.job import JobOutcome
 
 
@@ -43,6 +44,11 @@ def sandbox_error(
 def report_from_outcome(exercise: Exercise, suite: str, outcome: JobOutcome) -> Report:
     report = _report(exercise, suite, outcome)
     report.job_id = outcome.job_id
+    report.seed = outcome.seed
+    if report.message is not None:
+        report.message = clean_text(report.message)
+    if report.diagnostics is not None:
+        report.diagnostics = clean_text(report.diagnostics)
     return report
 
 
@@ -120,7 +126,10 @@ def _graded(
     score = assign_points(
         tests, correctness_share=exercise.scoring.correctness, speed_share=exercise.scoring.speed
     )
-    verdict = decide_verdict(tests, import_failed=import_failure is not None)
+    # COMPILE_ERROR is for a module that never imported; one that imported, crashed and then
+    # failed to import again is a runtime error of its own making.
+    never_imported = import_failure is not None and import_failure.get("first", True) is not False
+    verdict = decide_verdict(tests, import_failed=never_imported)
     if import_failure is not None:
         message = str(import_failure.get("message", "the module did not import"))
     return Report(

@@ -11,6 +11,7 @@ var/reports/hostile.md.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ HOSTILE = Path(__file__).resolve().parent / "hostile"
 EXPECT = re.compile(r"^# expect: (not )?([A-Z_]+)\s*$", re.MULTILINE)
 BASE = re.compile(r"^# base: (\S+)\s*$", re.MULTILINE)
 MAY_PASS = re.compile(r"^# may-pass: (\S+)\s*$", re.MULTILINE)
+MUST_FAIL = re.compile(r"^# must-fail: (\S+)\s*$", re.MULTILINE)
+MUST_NOT_SHOW = re.compile(r"^# must-not-show: (\S+)\s*$", re.MULTILINE)
 # kmeans: 5 s per call, 3 timeouts in a row stop the calls, 15 s to import; plus start-up,
 # collection and teardown. A hang that escaped every limit would take the 240 s wall clock.
 TIME_BOUND_S = 60.0
@@ -44,6 +47,8 @@ class Case:
     exact: bool
     base: Path | None
     may_pass: frozenset[str]  # tests the garbage it returns passes on its own merits
+    must_fail: frozenset[str]  # tests that must not pass, whatever the verdict
+    must_not_show: frozenset[str]  # text that must appear nowhere in the report
 
 
 def load_case(path: Path) -> Case:
@@ -60,6 +65,8 @@ def load_case(path: Path) -> Case:
         exact=expect.group(1) is None,
         base=base_path,
         may_pass=frozenset(MAY_PASS.findall(text)),
+        must_fail=frozenset(MUST_FAIL.findall(text)),
+        must_not_show=frozenset(MUST_NOT_SHOW.findall(text)),
     )
 
 
@@ -142,6 +149,11 @@ def test_hostile_submission_fails_alone_and_leaves_nothing_behind(
         assert report.verdict is case.verdict, (report.verdict, report.message, failing)
     else:
         assert report.verdict is not case.verdict, (report.verdict, failing)
+    outcomes = {t.name: t.outcome.value for t in report.tests}
+    for name in case.must_fail:
+        assert outcomes.get(name, "missing") not in ("passed", "missing"), (name, outcomes)
+    for text in case.must_not_show:
+        assert text not in json.dumps(report.as_dict()), f"{text!r} is in the report"
     if case.base is None:  # no points for anything it did not solve
         passed = {t.name for t in report.tests if t.outcome.value == "passed" and t.points > 0}
         assert passed <= case.may_pass, f"scored {report.score} on {passed - case.may_pass}"

@@ -215,5 +215,26 @@ def test_depth_and_size_limits_are_enforced():
         decode(wide, [], CodecLimits(max_nodes=10))
 
 
-def test_a_handle_decodes_to_a_remote_handle_not_an_object():
-    assert decode(["handle", 3, "Net"], []) == RemoteHandle(3, "Net")
+def test_a_handle_is_accepted_only_as_the_whole_answer_to_a_call():
+    handle = decode(["handle", 3, "Net"], [], top_handle=True)
+    assert handle == RemoteHandle(3, "Net")
+    with pytest.raises(TypeError):
+        bool(handle)  # never truthy: `assert solution.is_sorted(...)` cannot pass with one
+    with pytest.raises(UnsafeValue, match="remote object"):
+        decode(["handle", 3, "Net"], [])
+    with pytest.raises(UnsafeValue, match="remote object"):
+        decode(["tuple", [["handle", 3, "Net"]]], [], top_handle=True)
+
+
+def test_numpy_scalars_of_every_platform_type_and_as_dict_keys_round_trip():
+    value = roundtrip(np.longlong(7))
+    assert value == 7 and isinstance(value, np.integer)
+    assert roundtrip({np.int64(1): "a", np.float32(2.5): "b"}) == {1: "a", 2.5: "b"}
+    with pytest.raises(UnsafeValue, match=r"longdouble|float128"):
+        encode(np.longdouble(1.0))
+
+
+@pytest.mark.parametrize("shape", [[0, 2**62, 2**62], [2**41], [1, -1]])
+def test_absurd_shapes_are_refused_as_unsafe_not_as_python_errors(shape):
+    with pytest.raises(UnsafeValue):
+        decode(["ndarray", "<f8", shape, 0], [bytearray()])

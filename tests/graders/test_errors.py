@@ -29,7 +29,7 @@ def test_a_remote_os_error_keeps_its_builtin_type():
 def test_base_exceptions_and_unknown_names_stay_plain_candidate_errors(name):
     exc = remote_exception(name, "boom")
     assert type(exc) is CandidateError
-    assert not isinstance(exc, (SystemExit, KeyboardInterrupt, GeneratorExit))
+    assert not isinstance(exc, (SystemExit, KeyboardInterrupt, GeneratorExit, StopIteration))
 
 
 def test_exceptions_needing_constructor_arguments_fall_back_to_candidate_error():

@@ -131,7 +131,7 @@ def platform_env(*, database_url: str, redis_url: str, var: Path, **extra: str) 
             "TJ_PROGRESS_REDIS_URL": f"{redis_url}/1",
             "TJ_VAR_DIR": str(var),
             "DJANGO_SECRET_KEY": "test-secret-key-for-the-platform-tests",
-            "TJ_GRADING_RETRY_BACKOFF_S": "1",
+            "TJ_GRADING_RETRY_BACKOFF_S": "3",  # retries at 3, 6, 12 s: past an engine restart
             "TJ_SWEEP_INTERVAL_S": "1",
             "TJ_SWEEP_QUEUED_AFTER_S": "600",
         }

@@ -1,5 +1,9 @@
-"""Hostile: kills the process that supervises it, then every process it can signal."""
-# expect: RUNTIME_ERROR
+"""Hostile: kills the process that supervises it, then every process it can signal.
+
+The supervisor is PID 1 of the candidate's container: the kernel does not deliver signals to
+a namespace's init from inside it, so both kills miss, and the worker just returns garbage.
+"""
+# expect: WRONG_ANSWER
 import os
 import signal
 
