@@ -13,6 +13,13 @@ from sandbox.containers import LABEL_JOB
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "exercises"
 
 
+def pytest_configure(config):
+    """The runtime folder holds the SQLite test database: a fresh clone has none yet."""
+    from django.conf import settings
+
+    Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
+
+
 @pytest.fixture(scope="session")
 def docker_client():
     return docker.from_env()
