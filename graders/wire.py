@@ -72,14 +72,19 @@ def send_frame(
         _send_all(sock, pending, deadline)
 
 
-def _send_all(sock: socket.socket, data: bytes | bytearray, deadline: float | None) -> None:
+def _arm(sock: socket.socket, deadline: float | None, doing: str) -> None:
+    """Give the socket what is left of `deadline` (None: block), or raise FrameTimeout."""
     if deadline is None:
         sock.settimeout(None)
-    else:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise FrameTimeout("timed out sending to the peer")
-        sock.settimeout(remaining)
+        return
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise FrameTimeout(f"timed out {doing}")
+    sock.settimeout(remaining)
+
+
+def _send_all(sock: socket.socket, data: bytes | bytearray, deadline: float | None) -> None:
+    _arm(sock, deadline, "sending to the peer")
     try:
         sock.sendall(data)
     except TimeoutError as exc:
@@ -91,13 +96,7 @@ def _recv_exact(sock: socket.socket, size: int, deadline: float | None) -> bytea
     view = memoryview(data)
     got = 0
     while got < size:
-        if deadline is not None:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise FrameTimeout("timed out waiting for the peer")
-            sock.settimeout(remaining)
-        else:
-            sock.settimeout(None)
+        _arm(sock, deadline, "waiting for the peer")
         try:
             n = sock.recv_into(view[got:], min(size - got, 4 * 1024 * 1024))
         except TimeoutError as exc:

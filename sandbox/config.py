@@ -1,7 +1,7 @@
 """Sandbox settings, read from environment variables (listed in deploy/.env.example).
 
 Django-free on purpose: the same settings drive the `grade` command, Celery workers and tests.
-A bad value raises `SandboxConfigError` naming the variable.
+A bad value raises `sandbox.env.EnvError` naming the variable.
 """
 
 from __future__ import annotations
@@ -10,35 +10,15 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sandbox.env import EnvError, env_int, env_str
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-class SandboxConfigError(ValueError):
-    """An environment variable has a value the sandbox cannot use."""
-
-
-def _env_str(name: str, default: str) -> str:
-    return os.environ.get(name, default).strip() or default
-
-
-def _env_int(name: str, default: int, low: int, high: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise SandboxConfigError(f"{name} must be an integer, got {raw!r}") from exc
-    if not low <= value <= high:
-        raise SandboxConfigError(f"{name} must be between {low} and {high}, got {value}")
-    return value
-
-
 def _env_cpuset(name: str, default: str) -> str:
-    value = _env_str(name, default)
-    allowed = set("0123456789,-")
-    if not value or set(value) - allowed:
-        raise SandboxConfigError(f"{name} must be a cpuset such as '1' or '0-3,6', got {value!r}")
+    value = env_str(name, default)
+    if not value or set(value) - set("0123456789,-"):
+        raise EnvError(f"{name} must be a cpuset such as '1' or '0-3,6', got {value!r}")
     return value
 
 
@@ -70,9 +50,9 @@ class SandboxConfig:
         checker_default, worker_default = _default_cpusets()
         return cls(
             image=os.environ.get("TJ_SANDBOX_IMAGE") or None,
-            jobs_dir=Path(_env_str("TJ_SANDBOX_JOBS_DIR", str(REPO_ROOT / "var" / "jobs"))),
-            runtime=_env_str("TJ_SANDBOX_RUNTIME", "runc"),
+            jobs_dir=Path(env_str("TJ_SANDBOX_JOBS_DIR", str(REPO_ROOT / "var" / "jobs"))),
+            runtime=env_str("TJ_SANDBOX_RUNTIME", "runc"),
             checker_cpuset=_env_cpuset("TJ_SANDBOX_CHECKER_CPUS", checker_default),
             worker_cpuset=_env_cpuset("TJ_SANDBOX_WORKER_CPUS", worker_default),
-            checker_memory_mb=_env_int("TJ_SANDBOX_CHECKER_MEMORY_MB", 2048, 256, 262144),
+            checker_memory_mb=env_int("TJ_SANDBOX_CHECKER_MEMORY_MB", 2048, low=256, high=262144),
         )

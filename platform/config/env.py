@@ -1,65 +1,37 @@
-"""Typed readers for settings from environment variables; a bad value fails loudly at start-up,
-naming the variable (ImproperlyConfigured)."""
+"""Typed readers for settings from environment variables (sandbox.env), raising Django's
+ImproperlyConfigured, naming the variable, when a value is bad; plus DATABASE_URL parsing."""
 
 from __future__ import annotations
 
-import os
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+from sandbox import env
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
-def env_str(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+def _django(read: Callable[P, T]) -> Callable[P, T]:
+    @wraps(read)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return read(*args, **kwargs)
+        except env.EnvError as exc:
+            raise ImproperlyConfigured(str(exc)) from exc
+
+    return wrapper
 
 
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, got {raw!r}")
-
-
-def env_int(name: str, default: int, *, low: int = 0, high: int = 2**31) -> int:
-    raw = os.environ.get(name)
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
-    if not low <= value <= high:
-        raise ImproperlyConfigured(f"{name} must be between {low} and {high}, got {value}")
-    return value
-
-
-def env_float(name: str, default: float, *, low: float = 0.0, high: float = 1e9) -> float:
-    raw = os.environ.get(name)
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from exc
-    if not low <= value <= high:
-        raise ImproperlyConfigured(f"{name} must be between {low} and {high}, got {value}")
-    return value
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    return [item.strip() for item in raw.split(",") if item.strip()]
+env_str = _django(env.env_str)
+env_bool = _django(env.env_bool)
+env_int = _django(env.env_int)
+env_float = _django(env.env_float)
+env_list = _django(env.env_list)
 
 
 def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, Any]:
