@@ -15,6 +15,7 @@ from typing import Any
 
 from graders import codec
 from graders.endpoint import Endpoint, StaysRemote
+from graders.errors import UnsafeValue
 
 
 def _wrap_handles(endpoint: Endpoint, value: Any) -> Any:
@@ -30,6 +31,27 @@ def remote_call(
     payload = _pickle_arguments((args, kwargs), endpoint)
     value, elapsed = endpoint.request("call", {"target": path}, [payload])
     return _wrap_handles(endpoint, value), elapsed
+
+
+def inspect_call(
+    ref: RemoteRef, *args: Any, **kwargs: Any
+) -> tuple[Any, list[Any], dict[str, Any]]:
+    """Call a remote function and also get its arguments back as the call left them.
+
+    For tests that a function does not modify its inputs: compare what comes back with what
+    went in. Arguments must be plain data (arrays, numbers, containers), as results are.
+    """
+    endpoint, path = _parts(ref)
+    payload = _pickle_arguments((args, kwargs), endpoint)
+    value, _ = endpoint.request("call", {"target": path, "return_args": True}, [payload])
+    if not (
+        isinstance(value, tuple)
+        and len(value) == 3
+        and isinstance(value[1], list)
+        and isinstance(value[2], dict)
+    ):
+        raise UnsafeValue("the worker did not send the call's arguments back")
+    return value[0], value[1], value[2]
 
 
 def remote_getattr(endpoint: Endpoint, path: list[Any], name: str) -> Any:

@@ -226,3 +226,38 @@ def test_a_worker_that_closes_its_channel_but_lives_on_fails_that_test_only(tmp_
     run = run_local(tmp_path, tests=tests, candidate=candidate, call_timeout_s=20.0)
     assert run.outcomes()["test_closer"] == "crashed"
     assert run.outcomes()["test_after"] == "passed"
+
+
+def test_inspect_call_shows_whether_a_function_modified_its_inputs(tmp_path):
+    tests = {
+        "test_inputs.py": textwrap.dedent("""
+        import numpy as np
+        from graders.checks import assert_unchanged
+        from graders.remote import inspect_call
+
+        def test_pure_function_leaves_its_input(solution):
+            x = np.arange(4.0)
+            result, args, kwargs = inspect_call(solution.pure, x, scale=2.0)
+            assert result == 12.0
+            assert_unchanged([x], args)
+            assert kwargs == {"scale": 2.0}
+
+        def test_impure_function_is_caught(solution):
+            x = np.arange(4.0)
+            _, args, _ = inspect_call(solution.impure, x)
+            assert_unchanged([x], args)
+    """)
+    }
+    candidate = textwrap.dedent("""
+        def pure(x, scale=1.0):
+            return float((x * scale).sum())
+
+        def impure(x):
+            x -= x.mean()
+            return float(x.sum())
+    """)
+    run = run_local(tmp_path, tests=tests, candidate=candidate)
+    assert run.outcomes() == {
+        "test_pure_function_leaves_its_input": "passed",
+        "test_impure_function_is_caught": "failed",
+    }
