@@ -120,6 +120,8 @@ def run(spec: JobSpec, events: EventStream, options: argparse.Namespace) -> int:
                 "checker_peak_rss_mb": _peak_rss_mb(),
                 "candidate_preload_s": candidate.preload_s or 0.0,
                 "candidate_workers": candidate.workers_started,
+                "candidate_call_s": candidate.call_time_s,
+                "candidate_max_call_fraction": candidate.max_call_fraction,
             },
         }
     )

@@ -99,6 +99,7 @@ class Endpoint:
         self.start_failed = False
         self.consecutive_timeouts = 0
         self.call_time_s = 0.0
+        self.max_call_fraction = 0.0  # the slowest call, as a share of its time limit
         self.requests_sent = 0
         self.import_failure: ImportFailure | None = None
         self.exits: list[dict[str, Any]] = []
@@ -380,6 +381,7 @@ class Endpoint:
             self._release_partner()
         elapsed = time.perf_counter() - started
         self.call_time_s += elapsed
+        self.max_call_fraction = max(self.max_call_fraction, elapsed / timeout_s)
         self.consecutive_timeouts = 0
         return self._decode_reply(op, reply, reply_buffers), elapsed
 
