@@ -5,18 +5,26 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+GATE_JOBS ?= 2
 
-.PHONY: run test lint fmt bench sandbox-image system venv clean
+.PHONY: run test gate lint fmt bench sandbox-image system venv clean
 
 # Redis, migrations, the exercise bank, a demo account, a Celery worker + beat and gunicorn on
 # http://127.0.0.1:8000 (TJ_PORT to change it). Ctrl-C stops everything it started.
 run: venv system sandbox-image
 	$(BIN)/python deploy/local/run.py
 
-# Everything on SQLite, then the platform tests again on PostgreSQL.
+# Everything on SQLite, the platform tests again on PostgreSQL, then the authoring gate on
+# every exercise of the bank.
 test: venv system sandbox-image lint
 	$(BIN)/pytest
 	DATABASE_URL=$$(deploy/local/ensure-postgres.sh) $(BIN)/pytest tests/platform
+	$(MAKE) --no-print-directory gate
+
+# The authoring gate (exercises/README.md): reference accepted 3x identically, public tests
+# pass, starter and every mutant rejected, reference under half of each limit.
+gate: venv system sandbox-image
+	$(BIN)/python manage.py check_exercise --all --jobs $(GATE_JOBS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from bank.models import Exercise
+from bank.models import Exercise, Question
 from submissions.models import Submission, SubmissionTest
 from submissions.progress import progress_events, progress_summary
 
@@ -30,6 +30,46 @@ class ExerciseDetailOutput(ExerciseListOutput):
     )
     limits = serializers.DictField(source="current_version.limits")
     scoring = serializers.DictField(source="current_version.scoring")
+
+
+class QuestionListOutput(serializers.Serializer[Question]):
+    """What anyone may see of a question: never `answer`, explanations, model answers, rubric."""
+
+    slug = serializers.CharField()
+    kind = serializers.CharField(source="current_version.kind")
+    topic = serializers.CharField(source="current_version.topic")
+    difficulty = serializers.CharField(source="current_version.difficulty")
+    tags = serializers.ListField(child=serializers.CharField(), source="current_version.tags")
+    points = serializers.IntegerField(source="current_version.points")
+    languages = serializers.ListField(
+        child=serializers.CharField(), source="current_version.languages"
+    )
+    version = serializers.IntegerField(source="current_version.number")
+
+
+class QuestionDetailOutput(QuestionListOutput):
+    """The question in one language (`language` in the serializer context)."""
+
+    language = serializers.SerializerMethodField()
+    prompt = serializers.SerializerMethodField()
+    choices = serializers.SerializerMethodField(
+        help_text="single/multiple: the options, in order (answers are their 0-based indices)"
+    )
+
+    def get_language(self, question: Question) -> str:
+        return str(self.context["language"])
+
+    def get_prompt(self, question: Question) -> str:
+        version = question.current_version
+        assert version is not None  # question_list() only returns questions with a version
+        return str(version.texts[self.context["language"]]["prompt"])
+
+    def get_choices(self, question: Question) -> list[str] | None:
+        version = question.current_version
+        assert version is not None
+        if version.kind == "short":
+            return None
+        return list(version.choices[self.context["language"]])
 
 
 class StrictCharField(serializers.CharField):

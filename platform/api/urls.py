@@ -5,6 +5,8 @@ from api import views
 urlpatterns = [
     path("exercises", views.ExerciseListApi.as_view(), name="exercise-list"),
     path("exercises/<slug:slug>", views.ExerciseDetailApi.as_view(), name="exercise-detail"),
+    path("questions", views.QuestionListApi.as_view(), name="question-list"),
+    path("questions/<slug:slug>", views.QuestionDetailApi.as_view(), name="question-detail"),
     path("submissions", views.SubmissionListCreateApi.as_view(), name="submission-list"),
     path(
         "submissions/<uuid:submission_id>",

@@ -9,9 +9,9 @@ from uuid import UUID
 
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,11 +21,14 @@ from api.pagination import Pagination
 from api.serializers import (
     ExerciseDetailOutput,
     ExerciseListOutput,
+    QuestionDetailOutput,
+    QuestionListOutput,
     SubmissionCreateInput,
     SubmissionDetailOutput,
     SubmissionOutput,
 )
-from bank.selectors import exercise_get, exercise_list
+from bank.question_files import KINDS, LANGUAGES, TOPICS
+from bank.selectors import exercise_get, exercise_list, question_get, question_list
 from submissions.models import Submission
 from submissions.progress import progress_stream
 from submissions.selectors import submission_get, submission_list
@@ -51,6 +54,57 @@ class ExerciseDetailApi(APIView):
         if exercise is None:
             raise NotFound(f"no exercise {slug!r}")
         return Response(ExerciseDetailOutput(exercise).data)
+
+
+def _language(request: Request, available: list[str]) -> str:
+    """`?lang=` if given (an unknown one is a clear 400), else the best of Accept-Language,
+    else English."""
+    asked = request.query_params.get("lang")
+    if asked is not None:
+        if asked not in available:
+            raise ValidationError({"lang": [f"{asked!r} is not one of {', '.join(available)}"]})
+        return asked
+    for part in request.headers.get("Accept-Language", "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        for language in available:
+            if tag and (tag == language.lower() or language.lower().startswith(tag + "-")):
+                return language
+    return "en"
+
+
+class QuestionListApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("topic", str, enum=list(TOPICS)),
+            OpenApiParameter("kind", str, enum=list(KINDS)),
+        ],
+        responses=QuestionListOutput(many=True),
+        summary="List the interview questions (no answer keys)",
+    )
+    def get(self, request: Request) -> Response:
+        filters = {}
+        for name, allowed in (("topic", TOPICS), ("kind", KINDS)):
+            value = request.query_params.get(name)
+            if value is not None and value not in allowed:
+                raise ValidationError({name: [f"{value!r} is not one of {', '.join(allowed)}"]})
+            filters[name] = value
+        paginator = Pagination()
+        page = paginator.paginate_queryset(question_list(**filters), request, view=self)
+        return paginator.get_paginated_response(QuestionListOutput(page, many=True).data)
+
+
+class QuestionDetailApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("lang", str, enum=list(LANGUAGES))],
+        responses=QuestionDetailOutput,
+        summary="One question in one language: prompt and choices, never the answer key",
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        question = question_get(slug=slug)
+        if question is None or question.current_version is None:
+            raise NotFound(f"no question {slug!r}")
+        language = _language(request, question.current_version.languages)
+        return Response(QuestionDetailOutput(question, context={"language": language}).data)
 
 
 class SubmissionListCreateApi(APIView):

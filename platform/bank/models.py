@@ -1,6 +1,7 @@
 """The exercise bank in the database: an Exercise per slug, an immutable ExerciseVersion per
 content of its package. A submission points at the version it was made against and is graded
-against exactly that, whatever the folder on disk says later."""
+against exactly that, whatever the folder on disk says later. Interview questions work the same
+way: a Question per slug, an immutable QuestionVersion per content of its file."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from typing import Any
 
 from django.db import models
 
+from bank.question_files import KINDS, score_choices
 from graders.package import DIFFICULTIES, GPU_MODES
 
 
 class ImmutableVersionError(Exception):
-    """An ExerciseVersion was about to be changed after creation."""
+    """An ExerciseVersion or QuestionVersion was about to be changed after creation."""
 
 
 class Exercise(models.Model):
@@ -82,3 +84,71 @@ class ExerciseVersion(models.Model):
     @property
     def wall_time_s(self) -> float:
         return float(self.limits.get("wall_time_s", 300.0))
+
+
+class Question(models.Model):
+    """An interview question of the bank (exercises/questions/<slug>.toml)."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    current_version = models.ForeignKey(
+        "QuestionVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class QuestionVersion(models.Model):
+    """One content of a question, immutable: answers point at the version they were given to.
+
+    `answer`, `texts[*].explanation`, `texts[*].model_answer` and `rubric` are the key: only
+    interviewers see them, never a candidate (api.serializers lists what may go out)."""
+
+    Kind = models.TextChoices("Kind", [(k.upper(), k) for k in KINDS])
+
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    content_hash = models.CharField(max_length=64)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    topic = models.CharField(max_length=40)
+    difficulty = models.CharField(max_length=10)
+    tags = models.JSONField(default=list)
+    points = models.PositiveIntegerField()
+    answer = models.JSONField(default=list)  # keyed choice indices
+    texts = models.JSONField(default=dict)  # language -> {prompt, explanation | model_answer}
+    choices = models.JSONField(default=dict)  # language -> [choice, ...]
+    rubric = models.JSONField(default=list)  # [{points, criterion: {language: text}}]
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["question__slug", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "number"], name="question_version_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["question", "content_hash"], name="question_version_hash_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}@{self.number} ({self.content_hash[:12]})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableVersionError(f"question version {self} cannot change once created")
+        super().save(*args, **kwargs)
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted(self.texts)
+
+    def score(self, selected: list[int]) -> float:
+        """Points for a candidate's selected choices (choice kinds only; see score_choices)."""
+        return score_choices(self.kind, tuple(self.answer), self.points, selected)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from bank.models import Exercise
+from bank.models import Exercise, Question
 
 
 def exercise_list() -> QuerySet[Exercise]:
@@ -18,3 +18,19 @@ def exercise_list() -> QuerySet[Exercise]:
 
 def exercise_get(*, slug: str) -> Exercise | None:
     return exercise_list().filter(slug=slug).first()
+
+
+def question_list(*, topic: str | None = None, kind: str | None = None) -> QuerySet[Question]:
+    """Active questions with their current version, by slug; optionally of one topic or kind."""
+    questions = Question.objects.filter(
+        is_active=True, current_version__isnull=False
+    ).select_related("current_version")
+    if topic:
+        questions = questions.filter(current_version__topic=topic)
+    if kind:
+        questions = questions.filter(current_version__kind=kind)
+    return questions
+
+
+def question_get(*, slug: str) -> Question | None:
+    return question_list().filter(slug=slug).first()

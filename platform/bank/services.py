@@ -1,4 +1,5 @@
-"""Writes to the bank: sync exercise packages from disk, and unpack a version for grading."""
+"""Writes to the bank: sync exercise packages and question files from disk, and unpack a version
+for grading."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from bank.models import Exercise, ExerciseVersion
+from bank.models import Exercise, ExerciseVersion, Question, QuestionVersion
+from bank.question_files import Question as QuestionFile
+from bank.question_files import load_question_folder
 from graders.package import ExerciseError, load_exercise
 
 log = logging.getLogger(__name__)
@@ -107,6 +110,60 @@ def exercise_sync_directory(*, bank: Path) -> SyncResult:
         exercise.is_active = False
         exercise.save(update_fields=["is_active", "updated_at"])
         result.deactivated.append(exercise.slug)
+    return result
+
+
+QUESTIONS_FOLDER = "questions"  # inside the bank: exercises/questions/<slug>.toml
+
+
+@transaction.atomic
+def question_sync_file(*, question: QuestionFile) -> tuple[QuestionVersion, bool]:
+    """Store a loaded question file; a new version only when the file's content changed."""
+    row, _ = Question.objects.select_for_update().get_or_create(slug=question.slug)
+    version = row.versions.filter(content_hash=question.content_hash).first()
+    created = version is None
+    if version is None:
+        last = row.versions.order_by("-number").first()
+        version = QuestionVersion.objects.create(
+            question=row,
+            number=(last.number + 1) if last else 1,
+            content_hash=question.content_hash,
+            kind=question.kind,
+            topic=question.topic,
+            difficulty=question.difficulty,
+            tags=list(question.tags),
+            points=question.points,
+            answer=list(question.answer),
+            texts=question.texts,
+            choices={language: list(items) for language, items in question.choices.items()},
+            rubric=[
+                {"points": item.points, "criterion": item.criterion} for item in question.rubric
+            ],
+        )
+    if row.current_version_id != version.pk or not row.is_active:
+        row.current_version = version
+        row.is_active = True
+        row.save(update_fields=["current_version", "is_active", "updated_at"])
+    return version, created
+
+
+def question_sync_directory(*, folder: Path) -> SyncResult:
+    """Sync every question file in `folder`; deactivate questions whose file is gone.
+
+    An invalid file is reported and skipped; a missing folder means no questions.
+    """
+    result = SyncResult()
+    questions, result.errors = load_question_folder(folder) if folder.is_dir() else ([], [])
+    for question in questions:
+        version, created = question_sync_file(question=question)
+        label = f"question {question.slug}@{version.number}"
+        (result.created if created else result.unchanged).append(label)
+    seen = {question.slug for question in questions}
+    invalid = {line.split(".toml:", 1)[0] for line in result.errors}  # keep what failed to load
+    for row in Question.objects.filter(is_active=True).exclude(slug__in=seen | invalid):
+        row.is_active = False
+        row.save(update_fields=["is_active", "updated_at"])
+        result.deactivated.append(f"question {row.slug}")
     return result
 
 

@@ -1,6 +1,7 @@
-"""Golden submissions, through the real sandbox: every exercise's reference is ACCEPTED, its
-starter and every mutant are not, and each file under tests/golden/submissions/<slug>/ gets the
-verdict its `# expect:` line names (`# expect: not ACCEPTED` accepts any other verdict)."""
+"""Golden submissions, through the real sandbox: each file under tests/golden/submissions/<slug>/
+(correct alternatives to the reference, e.g. loop-based or torch-based, and instructive wrong
+answers) gets the verdict its `# expect:` line names (`# expect: not ACCEPTED` accepts any other
+verdict). References, starters and mutants are the authoring gate's job (`make gate`)."""
 
 import re
 from pathlib import Path
@@ -24,20 +25,11 @@ def expectation(path: Path) -> tuple[bool, Verdict]:
 
 
 def cases():
-    for package in sorted(p for p in BANK.iterdir() if (p / "exercise.toml").is_file()):
-        slug = package.name
-        yield pytest.param(
-            slug, package / "solution.py", (True, Verdict.ACCEPTED), id=f"{slug}/reference"
-        )
-        yield pytest.param(
-            slug, package / "starter.py", (False, Verdict.ACCEPTED), id=f"{slug}/starter"
-        )
-        for mutant in sorted((package / "mutants").glob("*.py")):
+    for folder in sorted(p for p in SUBMISSIONS.iterdir() if p.is_dir()):
+        for golden in sorted(folder.glob("*.py")):
             yield pytest.param(
-                slug, mutant, (False, Verdict.ACCEPTED), id=f"{slug}/mutant/{mutant.stem}"
+                folder.name, golden, expectation(golden), id=f"{folder.name}/{golden.stem}"
             )
-        for golden in sorted((SUBMISSIONS / slug).glob("*.py")):
-            yield pytest.param(slug, golden, expectation(golden), id=f"{slug}/{golden.stem}")
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ import stack
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "exercises"
 BANK_SOURCES = [ROOT / "exercises" / "kmeans", FIXTURES / "arith", FIXTURES / "canary"]
+QUESTION_FIXTURES = ROOT / "tests" / "fixtures" / "questions"
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +27,7 @@ def bank_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     bank = tmp_path_factory.mktemp("bank")
     for source in BANK_SOURCES:
         shutil.copytree(source, bank / source.name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(QUESTION_FIXTURES, bank / "questions")
     return bank
 
 
@@ -46,9 +48,11 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[stack.Red
 
 @pytest.fixture
 def bank(db: None, bank_dir: Path) -> Path:
-    from bank.services import exercise_sync_directory
+    from bank.services import exercise_sync_directory, question_sync_directory
 
     result = exercise_sync_directory(bank=bank_dir)
+    assert not result.errors, result.errors
+    result = question_sync_directory(folder=bank_dir / "questions")
     assert not result.errors, result.errors
     return bank_dir
 
