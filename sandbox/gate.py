@@ -91,35 +91,58 @@ def check_exercise(
     progress: Callable[[str], None] | None = None,
 ) -> GateResult:
     """Run the gate on one exercise; the result lists every reason to refuse it."""
-    result = GateResult(exercise)
-    result.problems += statement_problems(exercise.statement_path.read_text(encoding="utf-8"))
-    files: list[tuple[str, Path, str]] = [
-        *((f"reference #{i + 1}", exercise.solution_path, "hidden") for i in range(REFERENCE_RUNS)),
-        ("reference, public suite", exercise.solution_path, "public"),
-        ("starter", exercise.starter_path, "hidden"),
-        *((f"mutant {p.stem}", p, "hidden") for p in exercise.mutant_paths()),
-    ]
+    return check_exercises([exercise], config=config, jobs=jobs, progress=progress)[0]
 
-    def grade(item: tuple[str, Path, str]) -> tuple[str, Report]:
-        label, path, suite = item
+
+def check_exercises(
+    exercises: list[Exercise],
+    *,
+    config: SandboxConfig | None = None,
+    jobs: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> list[GateResult]:
+    """Run the gate on several exercises, `jobs` gradings at a time across all of them (one
+    pool, so no worker idles while an exercise's last grading finishes)."""
+    gradings: list[tuple[Exercise, str, Path, str]] = []
+    for exercise in exercises:
+        gradings += [
+            *(
+                (exercise, f"reference #{i + 1}", exercise.solution_path, "hidden")
+                for i in range(REFERENCE_RUNS)
+            ),
+            (exercise, "reference, public suite", exercise.solution_path, "public"),
+            (exercise, "starter", exercise.starter_path, "hidden"),
+            *((exercise, f"mutant {p.stem}", p, "hidden") for p in exercise.mutant_paths()),
+        ]
+
+    def grade(item: tuple[Exercise, str, Path, str]) -> tuple[str, str, Report]:
+        exercise, label, path, suite = item
         report = sandbox.grade(exercise, path.read_bytes(), suite=suite, config=config)
         if progress is not None:
             progress(f"{exercise.slug}: {label}: {report.verdict.value} ({report.score:.1f})")
-        return label, report
+        return str(exercise.path), label, report
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        graded = dict(pool.map(grade, files))
+        graded: dict[str, dict[str, Report]] = {}
+        for key, label, report in pool.map(grade, gradings):
+            graded.setdefault(key, {})[label] = report
 
-    result.reference = [graded[f"reference #{i + 1}"] for i in range(REFERENCE_RUNS)]
-    result.public = graded["reference, public suite"]
-    result.starter = graded["starter"]
-    result.mutants = {
-        label.removeprefix("mutant "): report
-        for label, report in graded.items()
-        if label.startswith("mutant ")
-    }
-    _judge(result)
-    return result
+    results = []
+    for exercise in exercises:
+        reports = graded[str(exercise.path)]
+        result = GateResult(exercise)
+        result.problems += statement_problems(exercise.statement_path.read_text(encoding="utf-8"))
+        result.reference = [reports[f"reference #{i + 1}"] for i in range(REFERENCE_RUNS)]
+        result.public = reports["reference, public suite"]
+        result.starter = reports["starter"]
+        result.mutants = {
+            label.removeprefix("mutant "): report
+            for label, report in reports.items()
+            if label.startswith("mutant ")
+        }
+        _judge(result)
+        results.append(result)
+    return results
 
 
 def _judge(result: GateResult) -> None:

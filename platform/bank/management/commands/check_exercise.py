@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from graders.package import ExerciseError, find_exercise, load_exercise
-from sandbox.gate import GateResult, check_exercise
+from sandbox.gate import GateResult, check_exercises
 
 
 class Command(BaseCommand):
@@ -42,15 +42,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=2) from exc
         if not exercises:
             raise CommandError("name exercises or pass --all", returncode=2)
-        results = []
-        for exercise in exercises:
-            results.append(
-                check_exercise(
-                    exercise,
-                    jobs=options["jobs"],
-                    progress=lambda line: print(line, file=sys.stderr),
-                )
-            )
+        results = check_exercises(
+            exercises, jobs=options["jobs"], progress=lambda line: print(line, file=sys.stderr)
+        )
         self.stdout.write(format_results(results))
         if not all(r.passed for r in results):
             raise CommandError(
