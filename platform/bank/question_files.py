@@ -62,7 +62,7 @@ class Question:
     tags: tuple[str, ...]
     points: int
     answer: tuple[int, ...]  # keyed choice indices; empty for short answers
-    # language -> {"prompt", "explanation" (choice kinds), "model_answer" (short)}
+    # language -> {"prompt", "explanation" (choice kinds; optional for short), "model_answer"}
     texts: dict[str, dict[str, str]]
     choices: dict[str, tuple[str, ...]]  # language -> choices (choice kinds only)
     rubric: tuple[RubricItem, ...] = field(default=())
@@ -136,7 +136,8 @@ def load_question(path: Path | str) -> Question:
         if not isinstance(table, dict):
             problem(language, f"a [{language}] table is required (every question is bilingual)")
             continue
-        allowed = {*wanted, "choices"} if kind in CHOICE_KINDS else set(wanted)
+        # A short answer may carry an explanation too: notes for the interviewer.
+        allowed = {*wanted, "choices"} if kind in CHOICE_KINDS else {*wanted, "explanation"}
         for key in sorted(set(table) - allowed):
             problem(f"{language}.{key}", f"not a field of a {kind} question")
         texts[language] = {}
@@ -145,6 +146,8 @@ def load_question(path: Path | str) -> Question:
             if text is not None and not text.strip():
                 problem(f"{language}.{key}", "is empty")
             texts[language][key] = (text or "").strip()
+        if kind == "short" and isinstance(table.get("explanation"), str):
+            texts[language]["explanation"] = table["explanation"].strip()
         if kind in CHOICE_KINDS:
             items = get(table, f"{language}.choices", "choices", list)
             if items is not None:
