@@ -33,7 +33,27 @@ from graders.text import MESSAGE_CHARS, TRACEBACK_CHARS, decode_solution
 from graders.wire import PeerClosed, connect_unix, recv_frame, send_frame
 
 
+class _RefusingLoader(importlib.abc.Loader):
+    """Fails the import of a banned module, with a message that names the ban."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
+        raise ModuleNotFoundError(self.message, name=spec.name)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        raise ModuleNotFoundError(self.message, name=module.__name__)
+
+
 class _BannedImports(importlib.abc.MetaPathFinder):
+    """Refuses banned modules when they are imported, not when they are looked up.
+
+    Libraries probe for optional modules with `importlib.util.find_spec` (torch.optim's first use
+    asks whether sklearn exists): a lookup must not raise, or a ban on sklearn breaks torch. The
+    spec has no origin, so probes that read one treat the module as absent.
+    """
+
     def __init__(self, banned: Sequence[str]) -> None:
         self.banned = tuple(banned)
 
@@ -41,9 +61,10 @@ class _BannedImports(importlib.abc.MetaPathFinder):
         self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
         name = banned_by(fullname, self.banned)
-        if name is not None:
-            raise ImportError(f"{fullname} is not allowed in this exercise (banned: {name})")
-        return None
+        if name is None:
+            return None
+        message = f"{fullname} is not allowed in this exercise (banned: {name})"
+        return importlib.machinery.ModuleSpec(fullname, _RefusingLoader(message), origin=None)
 
 
 class _Unpickler(pickle.Unpickler):

@@ -261,3 +261,34 @@ def test_inspect_call_shows_whether_a_function_modified_its_inputs(tmp_path):
         "test_pure_function_leaves_its_input": "passed",
         "test_impure_function_is_caught": "failed",
     }
+
+
+def test_a_banned_module_can_be_looked_up_but_not_imported(tmp_path):
+    # torch.optim probes for sklearn with find_spec on first use: a ban on sklearn must not
+    # break it, and importing the banned module must still fail with a message naming the ban.
+    tests = {
+        "test_ban.py": textwrap.dedent("""
+        def test_probe_then_import(solution):
+            assert solution.probe() == "found, no origin"
+            message = solution.try_import()
+            assert "colorsys is not allowed in this exercise (banned: colorsys)" in message
+    """)
+    }
+    candidate = textwrap.dedent("""
+        import importlib.util
+
+        def probe():
+            spec = importlib.util.find_spec("colorsys")
+            return "found, no origin" if spec is not None and spec.origin is None else repr(spec)
+
+        def try_import():
+            try:
+                import colorsys  # noqa: F401
+            except ModuleNotFoundError as exc:
+                return str(exc)
+            return "imported"
+    """)
+    run = run_local(tmp_path, tests=tests, candidate=candidate, banned=("colorsys",))
+    assert run.outcomes()["test_probe_then_import"] == "passed"
+    # The attempt is in the source, so the static check fails the submission as well.
+    assert run.outcomes()["test_uses_only_allowed_imports"] == "failed"
