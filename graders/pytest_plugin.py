@@ -5,6 +5,7 @@ Exercise tests are ordinary pytest functions using these fixtures:
     reference    the reference solution's module, remote, under the same limits
     speed        times candidate vs reference (see SpeedFixture.compare); for @pytest.mark.speed
     tolerances   the [tolerances] table of exercise.toml, as a dict
+    candidate_source  the candidate's solution.py as text (rules about the code itself)
 and these markers:
     @pytest.mark.weight(n)       the test's share of its group's points (default 1)
     @pytest.mark.timeout(s)      the limit for each remote call in this test (default: exercise's)
@@ -176,6 +177,13 @@ def reference(pytestconfig: pytest.Config) -> RemoteRef:
 def tolerances(pytestconfig: pytest.Config) -> dict[str, float]:
     """The exercise's [tolerances] table."""
     return dict(pytestconfig.stash[_plugin_key].spec.tolerances)
+
+
+@pytest.fixture(scope="session")
+def candidate_source(pytestconfig: pytest.Config) -> str:
+    """The candidate's solution.py as text (for rules about the code itself, e.g. "uses a
+    convolution"; banned imports are checked by the plugin already)."""
+    return decode_solution(Path(pytestconfig.stash[_plugin_key].candidate_source).read_bytes())
 
 
 @pytest.fixture
