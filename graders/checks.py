@@ -77,10 +77,16 @@ def assert_close(
     )
     if actual_array.size == 0:
         return
-    both_nan = np.isnan(actual_array) & np.isnan(expected_array)
-    error = np.where(both_nan, 0.0, np.abs(actual_array - expected_array))
-    allowed = atol + rtol * np.abs(expected_array)
-    bad = ~(error <= allowed) & ~both_nan  # any other NaN counts as a difference
+    # NaN where NaN is expected, and an infinity of the expected sign, are equal (inf - inf is
+    # NaN, so they need saying); any other NaN or infinity counts as a difference.
+    same = (np.isnan(actual_array) & np.isnan(expected_array)) | (
+        np.isinf(expected_array) & (actual_array == expected_array)
+    )
+    with np.errstate(invalid="ignore"):
+        error = np.where(same, 0.0, np.abs(actual_array - expected_array))
+    # An expected infinity allows only itself (atol + rtol * inf would allow anything).
+    allowed = np.where(np.isinf(expected_array), 0.0, atol + rtol * np.abs(expected_array))
+    bad = ~(error <= allowed) & ~same
     if bad.any():
         worst = np.unravel_index(int(np.argmax(np.where(bad, error - allowed, -np.inf))), bad.shape)
         at = f" at index {tuple(int(i) for i in worst)}" if actual_array.ndim else ""

@@ -44,3 +44,13 @@ def test_assert_unchanged_walks_containers():
         assert_unchanged([np.ones(2)], [np.zeros(2)])
     with pytest.raises(AssertionError, match=r"\['a'\] was modified"):
         assert_unchanged({"a": 1}, {"a": 2})
+
+
+def test_assert_close_treats_an_infinity_as_equal_only_to_itself():
+    expected = np.array([np.inf, -np.inf, 1.0])
+    assert_close(expected.copy(), expected, rtol=1e-9, atol=0)
+    for wrong in ([np.inf, np.inf, 1.0], [1e308, -np.inf, 1.0], [np.nan, -np.inf, 1.0]):
+        with pytest.raises(AssertionError, match="differs"):
+            assert_close(np.array(wrong), expected, rtol=1.0, atol=1.0)
+    with pytest.raises(AssertionError, match=r"got inf, expected 1\.0"):
+        assert_close(np.array([np.inf]), np.array([1.0]), rtol=1.0, atol=1.0)
