@@ -32,29 +32,6 @@ def torch_clip(grads, max_norm, norm_type=2.0):
     return clipped, float(total)
 
 
-def assert_same(actual, expected, *, rtol, atol, what):
-    """assert_close, where matching infinities (and NaNs) also count as equal."""
-    actual = np.asarray(actual, dtype=np.float64)
-    expected = np.asarray(expected, dtype=np.float64)
-    assert actual.shape == expected.shape, (
-        f"{what} must have shape {expected.shape}, got {actual.shape}"
-    )
-    infinite = np.isinf(expected)
-    wrong = infinite & (actual != expected)
-    if wrong.any():
-        index = tuple(int(i) for i in np.argwhere(wrong)[0])
-        raise AssertionError(
-            f"{what} differs at index {index}: got {actual[index]!r}, expected {expected[index]!r}"
-        )
-    assert_close(
-        np.where(infinite, 0.0, actual),
-        np.where(infinite, 0.0, expected),
-        rtol=rtol,
-        atol=atol,
-        what=what,
-    )
-
-
 def check_result(result, grads, *, finite=True):
     """Assert (clipped, total_norm) of the contract; return them with the arrays checked."""
     assert isinstance(result, tuple) and len(result) == 2, (
@@ -91,7 +68,7 @@ def compare_with_torch(solution, grads, max_norm, tolerances, *, norm_type=2.0, 
         solution.clip_grad_norm(grads, max_norm, norm_type=norm_type), grads, finite=finite
     )
     tol = {"rtol": tolerances["rtol"], "atol": tolerances["atol"]}
-    assert_same(total, expected_total, **tol, what=f"{where}: total_norm")
+    assert_close(total, expected_total, **tol, what=f"{where}: total_norm")
     for i, (c, e) in enumerate(zip(clipped, expected, strict=True)):
-        assert_same(c, e, **tol, what=f"{where}: clipped[{i}]")
+        assert_close(c, e, **tol, what=f"{where}: clipped[{i}]")
     return clipped, total

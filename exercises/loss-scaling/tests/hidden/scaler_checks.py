@@ -93,29 +93,6 @@ def check_pair(result, like, *, what, finite=True):
     return check_array_list(arrays, like, what=what, finite=finite), bool(flag)
 
 
-def assert_same(actual, expected, *, rtol, atol, what):
-    """assert_close, where matching infinities (and NaNs) also count as equal."""
-    actual = np.asarray(actual, dtype=np.float64)
-    expected = np.asarray(expected, dtype=np.float64)
-    assert actual.shape == expected.shape, (
-        f"{what} must have shape {expected.shape}, got {actual.shape}"
-    )
-    infinite = np.isinf(expected)
-    wrong = infinite & (actual != expected)
-    if wrong.any():
-        index = tuple(int(i) for i in np.argwhere(wrong)[0])
-        raise AssertionError(
-            f"{what} differs at index {index}: got {actual[index]!r}, expected {expected[index]!r}"
-        )
-    assert_close(
-        np.where(infinite, 0.0, actual),
-        np.where(infinite, 0.0, expected),
-        rtol=rtol,
-        atol=atol,
-        what=what,
-    )
-
-
 def check_state(scaler, scale, tracker, tolerances, *, where):
     got_scale = scaler.get_scale()
     assert isinstance(got_scale, float), (

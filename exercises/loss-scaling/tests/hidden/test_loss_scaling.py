@@ -7,7 +7,6 @@ import pytest
 from scaler_checks import (
     FP16_MAX,
     TorchTrainer,
-    assert_same,
     check_array_list,
     check_pair,
     check_state,
@@ -237,7 +236,7 @@ def test_speed_of_unscale_on_a_million_float32_entries(solution, reference, spee
         )
         assert found_inf == expected_found, f"found_inf must be {expected_found}"
         for i, (u, e) in enumerate(zip(unscaled, expected_unscaled, strict=True)):
-            assert_same(
+            assert_close(
                 u, e, rtol=tolerances["rtol"], atol=tolerances["atol"], what=f"unscaled[{i}]"
             )
 
