@@ -111,8 +111,12 @@ class Exercise:
 _MISSING = object()
 
 
-class _Fields:
-    """Reads typed fields from a parsed TOML document, collecting problems instead of raising."""
+class FieldReader:
+    """Reads typed fields from a parsed TOML document, collecting problems instead of raising.
+
+    Every problem names the file and the field: "exercise.toml: limits.cpus: must be float, ...".
+    Used for exercise.toml here and for the bank's question files.
+    """
 
     def __init__(self, document: dict[str, Any], file: str) -> None:
         self.document = document
@@ -169,6 +173,14 @@ class _Fields:
             self.problem(name, f"must be one of {', '.join(options)}, got {value!r}")
         return str(value)
 
+    def unknown(self, table: dict[str, Any], prefix: str, known: set[str]) -> None:
+        """A problem for each key of `table` that is not in `known`."""
+        for key in sorted(set(table) - known):
+            self.problem(
+                f"{prefix}.{key}" if prefix else key,
+                f"unknown field (known: {', '.join(sorted(known))})",
+            )
+
     def strings(self, table: dict[str, Any], prefix: str, key: str) -> tuple[str, ...]:
         value = self.value(table, prefix, key, list, [])
         if value is None or not all(isinstance(item, str) and item for item in value):
@@ -213,7 +225,7 @@ def load_exercise(path: Path | str) -> Exercise:
 
 
 def _parse(document: dict[str, Any], root: Path, label: str) -> tuple[Exercise | None, list[str]]:
-    f = _Fields(document, label)
+    f = FieldReader(document, label)
     known = {
         "slug",
         "title",
@@ -225,8 +237,7 @@ def _parse(document: dict[str, Any], root: Path, label: str) -> tuple[Exercise |
         "scoring",
         "tolerances",
     }
-    for key in sorted(set(document) - known):
-        f.problem(key, f"unknown field (known: {', '.join(sorted(known))})")
+    f.unknown(document, "", known)
     slug = f.value(document, "", "slug", str)
     if slug is not None and not SLUG_PATTERN.match(slug):
         f.problem("slug", f"must be lowercase letters, digits and dashes, got {slug!r}")
@@ -237,7 +248,7 @@ def _parse(document: dict[str, Any], root: Path, label: str) -> tuple[Exercise |
     tags = f.strings(document, "", "tags")
 
     t = f.table("limits")
-    _unknown(f, t, "limits", set(Limits.__dataclass_fields__))
+    f.unknown(t, "limits", set(Limits.__dataclass_fields__))
     d = Limits()
     limits = Limits(
         wall_time_s=f.number(t, "limits", "wall_time_s", d.wall_time_s, 1.0, 3600.0),
@@ -257,18 +268,18 @@ def _parse(document: dict[str, Any], root: Path, label: str) -> tuple[Exercise |
     )
 
     runtime = f.table("runtime")
-    _unknown(f, runtime, "runtime", {"preload"})
+    f.unknown(runtime, "runtime", {"preload"})
     preload = f.strings(runtime, "runtime", "preload")
     for module in preload:
         if module not in PRELOADABLE:
             f.problem("runtime.preload", f"{module!r} is not one of {', '.join(PRELOADABLE)}")
 
     imports = f.table("imports")
-    _unknown(f, imports, "imports", {"banned"})
+    f.unknown(imports, "imports", {"banned"})
     banned = f.strings(imports, "imports", "banned")
 
     s = f.table("scoring")
-    _unknown(f, s, "scoring", {"correctness", "speed"})
+    f.unknown(s, "scoring", {"correctness", "speed"})
     correctness = f.number(s, "scoring", "correctness", 100.0, 0.0, 100.0)
     speed_share = 0.0
     policy = SpeedPolicy()
@@ -307,8 +318,8 @@ def _parse(document: dict[str, Any], root: Path, label: str) -> tuple[Exercise |
     ), []
 
 
-def _speed_policy(f: _Fields, t: dict[str, Any]) -> SpeedPolicy:
-    _unknown(f, t, "scoring.speed", {"share", *SpeedPolicy.__dataclass_fields__})
+def _speed_policy(f: FieldReader, t: dict[str, Any]) -> SpeedPolicy:
+    f.unknown(t, "scoring.speed", {"share", *SpeedPolicy.__dataclass_fields__})
     d = SpeedPolicy()
     p = "scoring.speed"
     policy = SpeedPolicy(
@@ -332,9 +343,11 @@ def _speed_policy(f: _Fields, t: dict[str, Any]) -> SpeedPolicy:
     return policy
 
 
-def _unknown(f: _Fields, table: dict[str, Any], prefix: str, known: set[str]) -> None:
-    for key in sorted(set(table) - known):
-        f.problem(f"{prefix}.{key}", f"unknown field (known: {', '.join(sorted(known))})")
+def bank_packages(bank: Path) -> list[Path]:
+    """The package folders of a bank (those with an exercise.toml), by name; none if no bank."""
+    if not bank.is_dir():
+        return []
+    return sorted(p for p in bank.iterdir() if (p / "exercise.toml").is_file())
 
 
 def find_exercise(slug_or_path: str, bank: Path) -> Exercise:
@@ -344,11 +357,7 @@ def find_exercise(slug_or_path: str, bank: Path) -> Exercise:
         return load_exercise(bank / slug_or_path)
     if candidate.is_dir():
         return load_exercise(candidate)
-    known = (
-        sorted(p.name for p in bank.iterdir() if (p / "exercise.toml").is_file())
-        if bank.is_dir()
-        else []
-    )
+    known = [p.name for p in bank_packages(bank)]
     raise ExerciseError(
         [f"unknown exercise {slug_or_path!r} (known: {', '.join(known) or 'none'})"]
     )

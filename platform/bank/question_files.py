@@ -9,11 +9,13 @@ Django-free: the bank's sync (bank.services) turns these into database rows.
 from __future__ import annotations
 
 import hashlib
-import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from graders.package import DIFFICULTIES, SLUG_PATTERN, FieldReader
 
 KINDS = ("single", "multiple", "short")
 CHOICE_KINDS = ("single", "multiple")
@@ -32,10 +34,9 @@ TOPICS = (
     "continual-learning",
     "deployment",
 )
-DIFFICULTIES = ("easy", "medium", "hard")
 MIN_CHOICES, MAX_CHOICES = 3, 6
 MIN_RUBRIC, MAX_RUBRIC = 2, 5
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+Problem = Callable[[str, str], None]  # FieldReader.problem: (field, message)
 _TOP_LEVEL = {"slug", "kind", "topic", "difficulty", "tags", "points", "answer", "rubric"}
 
 
@@ -95,36 +96,19 @@ def load_question(path: Path | str) -> Question:
         document = tomllib.loads(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise QuestionError([f"{label}: cannot be read as TOML: {exc}"]) from exc
-    problems: list[str] = []
-
-    def problem(name: str, message: str) -> None:
-        problems.append(f"{label}: {name}: {message}")
-
-    def get(table: dict[str, Any], name: str, key: str, kind: type) -> Any:
-        if key not in table:
-            problem(name, "is required")
-            return None
-        value = table[key]
-        if type(value) is not kind:
-            problem(name, f"must be {kind.__name__}, got {value!r}")
-            return None
-        return value
-
-    for key in sorted(set(document) - _TOP_LEVEL - set(LANGUAGES)):
-        problem(key, f"unknown field (known: {', '.join(sorted(_TOP_LEVEL | set(LANGUAGES)))})")
-    slug = get(document, "slug", "slug", str) or ""
-    if slug and not _SLUG.match(slug):
+    f = FieldReader(document, label)
+    problem = f.problem
+    f.unknown(document, "", _TOP_LEVEL | set(LANGUAGES))
+    slug = f.value(document, "", "slug", str) or ""
+    if slug and not SLUG_PATTERN.match(slug):
         problem("slug", f"must be lowercase words joined by hyphens, got {slug!r}")
     if slug and slug != path.stem:
         problem("slug", f"must equal the file name {path.stem!r}, got {slug!r}")
-    kind = _choice(document, "kind", KINDS, get, problem)
-    topic = _choice(document, "topic", TOPICS, get, problem)
-    difficulty = _choice(document, "difficulty", DIFFICULTIES, get, problem)
-    tags = document.get("tags", [])
-    if not isinstance(tags, list) or not all(isinstance(t, str) and t for t in tags):
-        problem("tags", "must be a list of non-empty strings")
-        tags = []
-    points = get(document, "points", "points", int)
+    kind = f.choice(document, "", "kind", KINDS)
+    topic = f.choice(document, "", "topic", TOPICS)
+    difficulty = f.choice(document, "", "difficulty", DIFFICULTIES)
+    tags = f.strings(document, "", "tags")
+    points = f.value(document, "", "points", int)
     if points is not None and not 1 <= points <= 20:
         problem("points", f"must be between 1 and 20, got {points}")
 
@@ -142,14 +126,14 @@ def load_question(path: Path | str) -> Question:
             problem(f"{language}.{key}", f"not a field of a {kind} question")
         texts[language] = {}
         for key in wanted:
-            text = get(table, f"{language}.{key}", key, str)
+            text = f.value(table, language, key, str)
             if text is not None and not text.strip():
                 problem(f"{language}.{key}", "is empty")
             texts[language][key] = (text or "").strip()
         if kind == "short" and isinstance(table.get("explanation"), str):
             texts[language]["explanation"] = table["explanation"].strip()
         if kind in CHOICE_KINDS:
-            items = get(table, f"{language}.choices", "choices", list)
+            items = f.value(table, language, "choices", list)
             if items is not None:
                 if not all(isinstance(c, str) and c.strip() for c in items):
                     problem(f"{language}.choices", "must be non-empty strings")
@@ -177,14 +161,14 @@ def load_question(path: Path | str) -> Question:
         total = sum(item.points for item in rubric)
         if rubric and points is not None and total != points:
             problem("rubric", f"its points add up to {total}, but points = {points}")
-    if problems:
-        raise QuestionError(problems)
+    if f.problems:
+        raise QuestionError(f.problems)
     return Question(
         slug=slug,
         kind=kind,
         topic=topic,
         difficulty=difficulty,
-        tags=tuple(tags),
+        tags=tags,
         points=points,
         answer=answer,
         texts=texts,
@@ -194,16 +178,9 @@ def load_question(path: Path | str) -> Question:
     )
 
 
-def _choice(
-    document: dict[str, Any], key: str, options: tuple[str, ...], get: Any, problem: Any
-) -> str:
-    value = get(document, key, key, str)
-    if value is not None and value not in options:
-        problem(key, f"must be one of {', '.join(options)}, got {value!r}")
-    return str(value or "")
-
-
-def _answer(document: dict[str, Any], kind: str, n_choices: int, problem: Any) -> tuple[int, ...]:
+def _answer(
+    document: dict[str, Any], kind: str, n_choices: int, problem: Problem
+) -> tuple[int, ...]:
     answer = document.get("answer")
     if not isinstance(answer, list) or not all(type(i) is int for i in answer) or not answer:
         problem("answer", "must be a non-empty list of choice indices (0-based)")
@@ -219,7 +196,7 @@ def _answer(document: dict[str, Any], kind: str, n_choices: int, problem: Any) -
     return tuple(sorted(set(answer)))
 
 
-def _rubric(document: dict[str, Any], problem: Any) -> tuple[RubricItem, ...]:
+def _rubric(document: dict[str, Any], problem: Problem) -> tuple[RubricItem, ...]:
     items = document.get("rubric")
     if not isinstance(items, list) or not MIN_RUBRIC <= len(items) <= MAX_RUBRIC:
         problem("rubric", f"must be {MIN_RUBRIC} to {MAX_RUBRIC} [[rubric]] items")

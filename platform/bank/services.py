@@ -11,14 +11,16 @@ import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 
 from bank.models import Exercise, ExerciseVersion, Question, QuestionVersion
 from bank.question_files import Question as QuestionFile
 from bank.question_files import load_question_folder
-from graders.package import ExerciseError, load_exercise
+from graders.package import ExerciseError, bank_packages, load_exercise
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,30 @@ def _read_public_tests(root: Path) -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.py"))}
 
 
+def _next_number(versions: QuerySet[Any]) -> int:
+    """The number of the next version among `versions` (1 for the first)."""
+    last = versions.order_by("-number").first()
+    return last.number + 1 if last else 1
+
+
+def _make_current(row: Exercise | Question, version: ExerciseVersion | QuestionVersion) -> None:
+    """Point an exercise or question at `version` and open it, saving only if that changes it."""
+    if row.current_version_id != version.pk or not row.is_active:
+        row.current_version = version
+        row.is_active = True
+        row.save(update_fields=["current_version", "is_active", "updated_at"])
+
+
+def _close_all_but(rows: QuerySet[Any], slugs: set[str]) -> list[str]:
+    """Close the open rows whose slug is not in `slugs`; return their slugs."""
+    closed = []
+    for row in rows.filter(is_active=True).exclude(slug__in=slugs):
+        row.is_active = False
+        row.save(update_fields=["is_active", "updated_at"])
+        closed.append(row.slug)
+    return closed
+
+
 @transaction.atomic
 def exercise_sync_package(*, path: Path) -> tuple[ExerciseVersion, bool]:
     """Load the package at `path` into the bank; return its current version and whether it is
@@ -65,11 +91,10 @@ def exercise_sync_package(*, path: Path) -> tuple[ExerciseVersion, bool]:
         created = False
         version = existing
     else:
-        last = exercise.versions.order_by("-number").first()
         limits = package.limits
         version = ExerciseVersion.objects.create(
             exercise=exercise,
-            number=(last.number + 1) if last else 1,
+            number=_next_number(exercise.versions),
             content_hash=digest,
             title=package.title,
             difficulty=package.difficulty,
@@ -83,10 +108,7 @@ def exercise_sync_package(*, path: Path) -> tuple[ExerciseVersion, bool]:
             package=_pack(package.path),
         )
         created = True
-    if exercise.current_version_id != version.pk or not exercise.is_active:
-        exercise.current_version = version
-        exercise.is_active = True
-        exercise.save(update_fields=["current_version", "is_active", "updated_at"])
+    _make_current(exercise, version)
     return version, created
 
 
@@ -97,7 +119,7 @@ def exercise_sync_directory(*, bank: Path) -> SyncResult:
     """
     result = SyncResult()
     seen: set[str] = set()
-    for folder in sorted(p for p in bank.iterdir() if (p / "exercise.toml").is_file()):
+    for folder in bank_packages(bank):
         try:
             version, created = exercise_sync_package(path=folder)
         except ExerciseError as exc:
@@ -106,10 +128,7 @@ def exercise_sync_directory(*, bank: Path) -> SyncResult:
         seen.add(version.exercise.slug)
         label = f"{version.exercise.slug}@{version.number}"
         (result.created if created else result.unchanged).append(label)
-    for exercise in Exercise.objects.filter(is_active=True).exclude(slug__in=seen):
-        exercise.is_active = False
-        exercise.save(update_fields=["is_active", "updated_at"])
-        result.deactivated.append(exercise.slug)
+    result.deactivated = _close_all_but(Exercise.objects.all(), seen)
     return result
 
 
@@ -123,10 +142,9 @@ def question_sync_file(*, question: QuestionFile) -> tuple[QuestionVersion, bool
     version = row.versions.filter(content_hash=question.content_hash).first()
     created = version is None
     if version is None:
-        last = row.versions.order_by("-number").first()
         version = QuestionVersion.objects.create(
             question=row,
-            number=(last.number + 1) if last else 1,
+            number=_next_number(row.versions),
             content_hash=question.content_hash,
             kind=question.kind,
             topic=question.topic,
@@ -140,10 +158,7 @@ def question_sync_file(*, question: QuestionFile) -> tuple[QuestionVersion, bool
                 {"points": item.points, "criterion": item.criterion} for item in question.rubric
             ],
         )
-    if row.current_version_id != version.pk or not row.is_active:
-        row.current_version = version
-        row.is_active = True
-        row.save(update_fields=["current_version", "is_active", "updated_at"])
+    _make_current(row, version)
     return version, created
 
 
@@ -158,12 +173,10 @@ def question_sync_directory(*, folder: Path) -> SyncResult:
         version, created = question_sync_file(question=question)
         label = f"question {question.slug}@{version.number}"
         (result.created if created else result.unchanged).append(label)
-    seen = {question.slug for question in questions}
-    invalid = {line.split(".toml:", 1)[0] for line in result.errors}  # keep what failed to load
-    for row in Question.objects.filter(is_active=True).exclude(slug__in=seen | invalid):
-        row.is_active = False
-        row.save(update_fields=["is_active", "updated_at"])
-        result.deactivated.append(f"question {row.slug}")
+    # A file that is there but failed to load keeps its question open at its last good version.
+    on_disk = {path.stem for path in folder.glob("*.toml")} if folder.is_dir() else set()
+    closed = _close_all_but(Question.objects.all(), on_disk)
+    result.deactivated = [f"question {slug}" for slug in closed]
     return result
 
 

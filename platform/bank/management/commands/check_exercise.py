@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from graders.package import ExerciseError, find_exercise, load_exercise
+from graders.package import ExerciseError, bank_packages, find_exercise, load_exercise
 from sandbox.gate import GateResult, check_exercises
 
 
@@ -31,11 +31,7 @@ class Command(BaseCommand):
         bank = Path(settings.EXERCISES_DIR)
         try:
             if options["all"]:
-                exercises = [
-                    load_exercise(p)
-                    for p in sorted(bank.iterdir())
-                    if (p / "exercise.toml").is_file()
-                ]
+                exercises = [load_exercise(p) for p in bank_packages(bank)]
             else:
                 exercises = [find_exercise(name, bank) for name in options["exercises"]]
         except ExerciseError as exc:
