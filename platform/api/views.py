@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -56,13 +56,19 @@ class ExerciseDetailApi(APIView):
         return Response(ExerciseDetailOutput(exercise).data)
 
 
+def _query_choice(request: Request, name: str, allowed: Sequence[str]) -> str | None:
+    """The query parameter `name`, if given, which must be one of `allowed` (else a clear 400)."""
+    value = request.query_params.get(name)
+    if value is not None and value not in allowed:
+        raise ValidationError({name: [f"{value!r} is not one of {', '.join(allowed)}"]})
+    return value
+
+
 def _language(request: Request, available: list[str]) -> str:
     """`?lang=` if given (an unknown one is a clear 400), else the best of Accept-Language,
     else English."""
-    asked = request.query_params.get("lang")
+    asked = _query_choice(request, "lang", available)
     if asked is not None:
-        if asked not in available:
-            raise ValidationError({"lang": [f"{asked!r} is not one of {', '.join(available)}"]})
         return asked
     for part in request.headers.get("Accept-Language", "").split(","):
         tag = part.split(";")[0].strip().lower()
@@ -82,14 +88,12 @@ class QuestionListApi(APIView):
         summary="List the interview questions (no answer keys)",
     )
     def get(self, request: Request) -> Response:
-        filters = {}
-        for name, allowed in (("topic", TOPICS), ("kind", KINDS)):
-            value = request.query_params.get(name)
-            if value is not None and value not in allowed:
-                raise ValidationError({name: [f"{value!r} is not one of {', '.join(allowed)}"]})
-            filters[name] = value
+        questions = question_list(
+            topic=_query_choice(request, "topic", TOPICS),
+            kind=_query_choice(request, "kind", KINDS),
+        )
         paginator = Pagination()
-        page = paginator.paginate_queryset(question_list(**filters), request, view=self)
+        page = paginator.paginate_queryset(questions, request, view=self)
         return paginator.get_paginated_response(QuestionListOutput(page, many=True).data)
 
 

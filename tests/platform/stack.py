@@ -18,6 +18,20 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
+def manage_without_database(command: str, *args: object) -> subprocess.CompletedProcess[str]:
+    """Run `manage.py <command> <args>` as a real subprocess with a database URL that cannot
+    work: for the commands that must not need one (grade, check_exercise)."""
+    env = {**os.environ, "DATABASE_URL": "sqlite:////nonexistent/dir/db.sqlite3"}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), command, *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=600,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -2,26 +2,17 @@
 The gate itself is tested in tests/sandbox/test_gate.py; CI runs this command on the whole
 bank (`make gate`)."""
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+
+from stack import manage_without_database
 
 ROOT = Path(__file__).resolve().parents[2]
 ARITH = ROOT / "tests" / "fixtures" / "exercises" / "arith"
 
 
 def check_exercise(*args):
-    env = {**os.environ, "DATABASE_URL": "sqlite:////nonexistent/dir/db.sqlite3"}
-    return subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "check_exercise", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=600,
-    )
+    return manage_without_database("check_exercise", *args)
 
 
 def test_a_refused_exercise_prints_its_row_and_reasons_and_exits_1(tmp_path):

@@ -1,28 +1,18 @@
 """`manage.py grade`: the command-line face of the grading engine, run as a real subprocess."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from stack import manage_without_database
 
 ROOT = Path(__file__).resolve().parents[2]
 ARITH = ROOT / "tests" / "fixtures" / "exercises" / "arith"
 
 
-def grade(*args, cwd=ROOT):
-    # No database anywhere: the command must not need one.
-    env = {**os.environ, "DATABASE_URL": "sqlite:////nonexistent/dir/db.sqlite3"}
-    return subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "grade", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=600,
-    )
+def grade(*args):
+    return manage_without_database("grade", *args)
 
 
 def test_the_reference_kmeans_is_accepted_with_full_points_in_json():
