@@ -17,34 +17,58 @@ class ImmutableVersionError(Exception):
     """An ExerciseVersion or QuestionVersion was about to be changed after creation."""
 
 
-class Exercise(models.Model):
+class BankEntry(models.Model):
+    """What an exercise and a question share: a slug, whether it is open, timestamps. Each
+    points at its current version (a foreign key of its own kind)."""
+
     slug = models.SlugField(max_length=100, unique=True)
-    current_version = models.ForeignKey(
-        "ExerciseVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    # False once its folder has left the bank: no new submissions, old ones keep their version.
+    # False once its file has left the bank: nothing new is made against it, old answers and
+    # submissions keep their version.
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        abstract = True
         ordering = ["slug"]
 
     def __str__(self) -> str:
         return self.slug
+
+
+class ImmutableVersion(models.Model):
+    """One content of a bank entry, numbered 1, 2, ... and never changed once created."""
+
+    number = models.PositiveIntegerField()
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableVersionError(
+                f"{self._meta.verbose_name} {self} cannot change once created"
+            )
+        super().save(*args, **kwargs)
+
+
+class Exercise(BankEntry):
+    current_version = models.ForeignKey(
+        "ExerciseVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     @property
     def accepts_submissions(self) -> bool:
         return self.is_active and self.current_version_id is not None
 
 
-class ExerciseVersion(models.Model):
+class ExerciseVersion(ImmutableVersion):
     Difficulty = models.TextChoices("Difficulty", [(d.upper(), d) for d in DIFFICULTIES])
     Gpu = models.TextChoices("Gpu", [(g.upper(), g) for g in GPU_MODES])
 
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField()
-    content_hash = models.CharField(max_length=64)
     title = models.CharField(max_length=200)
     difficulty = models.CharField(max_length=10, choices=Difficulty.choices)
     tags = models.JSONField(default=list)
@@ -57,7 +81,6 @@ class ExerciseVersion(models.Model):
     # The whole package (hidden tests and reference included) as a gzipped tar: what grading
     # unpacks. Never serialized by the API.
     package = models.BinaryField()
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["exercise__slug", "-number"]
@@ -71,11 +94,6 @@ class ExerciseVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.exercise_id}@{self.number} ({self.content_hash[:12]})"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ImmutableVersionError(f"exercise version {self} cannot change once created")
-        super().save(*args, **kwargs)
-
     @property
     def queue(self) -> str:
         """The Celery queue that grades it: only GPU-required exercises need a GPU worker."""
@@ -86,25 +104,15 @@ class ExerciseVersion(models.Model):
         return float(self.limits.get("wall_time_s", 300.0))
 
 
-class Question(models.Model):
+class Question(BankEntry):
     """An interview question of the bank (exercises/questions/<slug>.toml)."""
 
-    slug = models.SlugField(max_length=100, unique=True)
     current_version = models.ForeignKey(
         "QuestionVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["slug"]
-
-    def __str__(self) -> str:
-        return self.slug
 
 
-class QuestionVersion(models.Model):
+class QuestionVersion(ImmutableVersion):
     """One content of a question, immutable: answers point at the version they were given to.
 
     `answer`, `texts[*].explanation`, `texts[*].model_answer` and `rubric` are the key: only
@@ -113,8 +121,6 @@ class QuestionVersion(models.Model):
     Kind = models.TextChoices("Kind", [(k.upper(), k) for k in KINDS])
 
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField()
-    content_hash = models.CharField(max_length=64)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     topic = models.CharField(max_length=40)
     difficulty = models.CharField(max_length=10)
@@ -124,7 +130,6 @@ class QuestionVersion(models.Model):
     texts = models.JSONField(default=dict)  # language -> {prompt, explanation | model_answer}
     choices = models.JSONField(default=dict)  # language -> [choice, ...]
     rubric = models.JSONField(default=list)  # [{points, criterion: {language: text}}]
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["question__slug", "-number"]
@@ -139,11 +144,6 @@ class QuestionVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}@{self.number} ({self.content_hash[:12]})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ImmutableVersionError(f"question version {self} cannot change once created")
-        super().save(*args, **kwargs)
 
     @property
     def languages(self) -> list[str]:

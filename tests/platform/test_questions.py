@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bank.models import Question, QuestionVersion
+from bank.models import ImmutableVersionError, Question, QuestionVersion
 from bank.question_files import (
     LANGUAGES,
     TOPICS,
@@ -144,6 +144,16 @@ def test_sync_creates_versions_once_and_a_changed_file_gets_a_new_one(tmp_path):
     current = Question.objects.get(slug="early-stopping-signal").current_version
     assert current.points == 3 and QuestionVersion.objects.filter(pk=first.pk).exists()
     assert current.score([1]) == 3.0
+
+
+@pytest.mark.django_db
+def test_a_question_version_cannot_change_once_created():
+    question_sync_directory(folder=FIXTURES)
+    version = Question.objects.get(slug="early-stopping-signal").current_version
+    version.points = 9
+    with pytest.raises(ImmutableVersionError, match=r"question version .* cannot change"):
+        version.save()
+    assert QuestionVersion.objects.get(pk=version.pk).points == 2
 
 
 @pytest.mark.django_db
