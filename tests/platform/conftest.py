@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 import stack
+from e2e import FINISHED, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "exercises"
@@ -90,6 +92,12 @@ class Platform:
 
     def logs_tail(self) -> str:
         return f"--- worker ---\n{self.worker.log_tail()}\n--- web ---\n{self.web.log_tail()}"
+
+    def wait_for(
+        self, token: str, submission_id: str, *, statuses: set[str] = FINISHED
+    ) -> dict[str, Any]:
+        """Poll the API until the submission is in one of `statuses` (default: finished)."""
+        return wait_for(self.base_url, token, submission_id, statuses=statuses, logs=self.logs_tail)
 
 
 @pytest.fixture(scope="module")

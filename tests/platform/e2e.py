@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,17 +42,19 @@ def wait_for(
     token: str,
     submission_id: str,
     *,
-    statuses: set[str],
+    statuses: set[str] = FINISHED,
     timeout_s: float = 180.0,
-    logs: str = "",
+    logs: Callable[[], str] = str,
 ) -> dict[str, Any]:
+    """Poll until the submission's status is one of `statuses`; on timeout, fail with the
+    processes' logs as they are then (`logs` is called only at that point)."""
     deadline = time.monotonic() + timeout_s
     while True:
         body = detail(base, token, submission_id)
         if body["status"] in statuses:
             return body
         if time.monotonic() > deadline:
-            raise AssertionError(f"submission still {body['status']} after {timeout_s} s\n{logs}")
+            raise AssertionError(f"submission still {body['status']} after {timeout_s} s\n{logs()}")
         time.sleep(0.2)
 
 
