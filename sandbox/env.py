@@ -7,7 +7,10 @@ ImproperlyConfigured (platform/config/env.py). A bad value raises EnvError namin
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import TypeVar
 
+Number = TypeVar("Number", int, float)
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -33,30 +36,27 @@ def env_bool(name: str, default: bool) -> bool:
     raise EnvError(f"{name} must be true or false, got {raw!r}")
 
 
-def env_int(name: str, default: int, *, low: int = 0, high: int = 2**31) -> int:
+def _env_number(
+    name: str, default: Number, convert: Callable[[str], Number], what: str, low: float, high: float
+) -> Number:
     raw = os.environ.get(name)
     if raw is None or not raw.strip():
         return default
     try:
-        value = int(raw)
+        value = convert(raw)
     except ValueError as exc:
-        raise EnvError(f"{name} must be an integer, got {raw!r}") from exc
+        raise EnvError(f"{name} must be {what}, got {raw!r}") from exc
     if not low <= value <= high:
         raise EnvError(f"{name} must be between {low} and {high}, got {value}")
     return value
+
+
+def env_int(name: str, default: int, *, low: int = 0, high: int = 2**31) -> int:
+    return _env_number(name, default, int, "an integer", low, high)
 
 
 def env_float(name: str, default: float, *, low: float = 0.0, high: float = 1e9) -> float:
-    raw = os.environ.get(name)
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise EnvError(f"{name} must be a number, got {raw!r}") from exc
-    if not low <= value <= high:
-        raise EnvError(f"{name} must be between {low} and {high}, got {value}")
-    return value
+    return _env_number(name, default, float, "a number", low, high)
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
