@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make sure this machine has what the platform needs, from Debian's packages: the Docker engine
-# (running), debootstrap (for the sandbox image), Redis and PostgreSQL. Installs what is missing
-# and starts dockerd when run as root; otherwise says what to do. Used by `make` and .ci/run.
+# (running), debootstrap (for the sandbox image), Redis, PostgreSQL, Node.js and npm (the
+# candidate IDE's bundle); with --browser also Chromium (the browser tests drive it). Installs
+# what is missing and starts dockerd when run as root; otherwise says what to do. Used by `make`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -10,6 +11,10 @@ command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ "${1:-}" = "--browser" ]; then
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fi
 if ((${#missing[@]})); then
     if [ "$(id -u)" -ne 0 ]; then
         echo "missing: ${missing[*]} (install them: sudo apt-get install ${missing[*]})" >&2

@@ -1,9 +1,10 @@
 """`make run`: the whole platform on one machine, in the foreground; Ctrl-C stops all of it.
 
 Starts Redis (unless one already answers at REDIS_URL), migrates the database, collects static
-files, syncs the exercise bank, makes sure the demo account exists and prints its API token,
-then runs a Celery worker (queue cpu), Celery beat (sweeper, reaper) and gunicorn. Every process
-it started is stopped on Ctrl-C (or SIGTERM), or when any of them dies.
+files, syncs the exercise bank, makes sure the demo account exists, prints its API token and a
+fresh demo invitation link, then runs a Celery worker (queue cpu), Celery beat (sweeper, reaper)
+and gunicorn. Every process it started is stopped on Ctrl-C (or SIGTERM), or when any of them
+dies.
 
     python deploy/local/run.py [--port 8000] [--host 127.0.0.1] [--concurrency 2]
 """
@@ -137,14 +138,12 @@ def main() -> int:
             ["sync_exercises"],
         ):
             subprocess.run([*manage, *step], env=env, cwd=ROOT, check=True)
-        token = subprocess.run(
-            [*manage, "create_demo_account"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
+        token, invitation_token = (
+            subprocess.run(
+                [*manage, command], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+            ).stdout.strip()
+            for command in ("create_demo_account", "create_demo_invitation")
+        )
         celery = [str(BIN / "celery"), "-A", "config"]
         processes.start(
             "worker",
@@ -180,6 +179,8 @@ def main() -> int:
                 "8",
                 "--access-logfile",
                 "-",
+                "--logger-class",
+                "config.gunicorn_logging.RedactingLogger",  # no invitation token in the log
             ],
             env,
         )
@@ -190,6 +191,9 @@ def main() -> int:
 TensorJudge is running.
   API            {base}/api/v1/
   API docs       {base}/api/docs/
+  candidate      {base}/a/{invitation_token}
+                 (a demo invitation: open it in a browser; a new one at every start)
+  admin          {base}/admin/ (manage.py createsuperuser first)
   demo token     {token}
   try            curl -H "Authorization: Token {token}" {base}/api/v1/exercises
 Ctrl-C stops everything.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -28,9 +28,15 @@ from api.serializers import (
     SubmissionOutput,
 )
 from bank.question_files import KINDS, LANGUAGES, TOPICS
-from bank.selectors import exercise_get, exercise_list, question_get, question_list
+from bank.selectors import (
+    exercise_get,
+    exercise_list,
+    preferred_language,
+    question_get,
+    question_list,
+)
 from submissions.models import Submission
-from submissions.progress import progress_stream
+from submissions.progress import progress_sse
 from submissions.selectors import submission_get, submission_list
 from submissions.services import SubmissionRejected, submission_create
 
@@ -70,12 +76,7 @@ def _language(request: Request, available: list[str]) -> str:
     asked = _query_choice(request, "lang", available)
     if asked is not None:
         return asked
-    for part in request.headers.get("Accept-Language", "").split(","):
-        tag = part.split(";")[0].strip().lower()
-        for language in available:
-            if tag and (tag == language.lower() or language.lower().startswith(tag + "-")):
-                return language
-    return "en"
+    return preferred_language(request.headers.get("Accept-Language", ""), available)
 
 
 class QuestionListApi(APIView):
@@ -176,25 +177,7 @@ class SubmissionEventsApi(APIView):
     def get(self, request: Request, submission_id: UUID) -> StreamingHttpResponse:
         submission = _submission_or_404(request, submission_id)
 
-        def is_finished() -> bool:
-            submission.refresh_from_db(fields=["status"])
-            return submission.is_finished
-
-        def stream() -> Iterator[str]:
-            for event in progress_stream(str(submission.id), is_finished=is_finished):
-                if event is None:
-                    yield ": keep-alive\n\n"
-                else:
-                    yield f"event: {event['event']}\ndata: {json.dumps(event)}\n\n"
-            submission.refresh_from_db(fields=["status", "verdict", "score"])
-            done = {
-                "status": submission.status,
-                "verdict": submission.verdict,
-                "score": submission.score,
-            }
-            yield f"event: done\ndata: {json.dumps(done)}\n\n"
-
-        response = StreamingHttpResponse(stream(), content_type="text/event-stream")
+        response = StreamingHttpResponse(progress_sse(submission), content_type="text/event-stream")
         response["Cache-Control"] = "no-cache"
         response["X-Accel-Buffering"] = "no"
         return response

@@ -34,3 +34,14 @@ def question_list(*, topic: str | None = None, kind: str | None = None) -> Query
 
 def question_get(*, slug: str) -> Question | None:
     return question_list().filter(slug=slug).first()
+
+
+def preferred_language(accept_language: str, available: list[str]) -> str:
+    """The first language of an Accept-Language header that `available` has (a bare "zh"
+    matches "zh-CN"), else English."""
+    for part in accept_language.split(","):
+        tag = part.split(";")[0].strip().lower()
+        for language in available:
+            if tag and (tag == language.lower() or language.lower().startswith(tag + "-")):
+                return language
+    return "en"

@@ -30,7 +30,9 @@ INSTALLED_APPS = [
     "accounts",
     "bank",
     "submissions",
+    "assessments",
     "api",
+    "web",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -41,6 +43,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "web.security.CandidatePageSecurityMiddleware",
 ]
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -71,6 +74,13 @@ TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en-us"
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Served from the apps' static folders as well (the candidate IDE's npm build lands in
+# platform/web/static/web/build/), so a fresh build needs no collectstatic to be seen.
+WHITENOISE_USE_FINDERS = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("TJ_SECURE_COOKIES", False)  # on behind HTTPS
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # -- Celery and Redis -----------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379")
@@ -110,6 +120,10 @@ CELERY_BEAT_SCHEDULE = {
     "reap-sandboxes": {"task": "submissions.reap", "schedule": 600.0},
 }
 
+# -- Candidates -----------------------------------------------------------------------------------
+# Runs and submits together, per attempt, in any 60 seconds.
+SUBMISSIONS_PER_MINUTE = env_int("TJ_SUBMISSIONS_PER_MINUTE", 6, low=1, high=1000)
+
 # -- REST API -------------------------------------------------------------------------------------
 MAX_SOURCE_BYTES = 256 * 1024
 REST_FRAMEWORK = {
@@ -141,6 +155,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Invitation tokens never reach a log (web.security).
+    "filters": {"redact_tokens": {"()": "web.security.RedactTokensFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("TJ_LOG_LEVEL", "INFO")},
 }

@@ -9,10 +9,13 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from submissions.models import Submission
 
 log = logging.getLogger(__name__)
 EVENTS_TTL_S = 3600
@@ -112,3 +115,21 @@ def progress_stream(
         if idle >= 1.0:
             idle = 0.0
             yield None
+
+
+def progress_sse(submission: Submission) -> Iterator[str]:
+    """The submission's progress as Server-Sent Events: each event as it arrives, a comment
+    line as keep-alive, then `done` with the final status, verdict and score."""
+
+    def is_finished() -> bool:
+        submission.refresh_from_db(fields=["status"])
+        return submission.is_finished
+
+    for event in progress_stream(str(submission.id), is_finished=is_finished):
+        if event is None:
+            yield ": keep-alive\n\n"
+        else:
+            yield f"event: {event['event']}\ndata: {json.dumps(event)}\n\n"
+    submission.refresh_from_db(fields=["status", "verdict", "score"])
+    done = {"status": submission.status, "verdict": submission.verdict, "score": submission.score}
+    yield f"event: done\ndata: {json.dumps(done)}\n\n"

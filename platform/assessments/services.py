@@ -1,0 +1,264 @@
+"""Writes of an attempt: invite, start the clock, save drafts and answers, submit, finish.
+
+Every write re-reads the invitation under a row lock and checks that it still accepts work, so
+a save or a submit that races the deadline or a "Finish" in another tab is refused, never half
+taken. Errors are `AttemptError`s whose message is written for the candidate.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import Answer, Assessment, AssessmentItem, Draft, Invitation, token_hash
+from bank.models import Exercise, Question
+from bank.question_files import CHOICE_KINDS
+from submissions.models import Submission
+from submissions.services import SubmissionRejected, submission_create
+
+INVITATION_VALID_DAYS = 14
+MAX_ANSWER_CHARS = 10_000
+
+
+class AttemptError(ValueError):
+    """A candidate's action that cannot be taken; the message says why, for the candidate."""
+
+
+class AttemptClosed(AttemptError):
+    """The attempt takes no more work (not started, finished, or past its deadline)."""
+
+
+class RateLimited(AttemptError):
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    assessment: Assessment,
+    candidate_name: str,
+    candidate_email: str,
+    expires_at: datetime | None = None,
+) -> tuple[Invitation, str]:
+    """Invite a candidate; return the invitation and its token, which is shown this once (only
+    its hash is stored). Creates the account that will own the candidate's submissions."""
+    token = secrets.token_urlsafe(32)  # 256 bits
+    candidate = get_user_model().objects.create(username=f"candidate-{secrets.token_hex(8)}")
+    candidate.set_unusable_password()
+    candidate.save(update_fields=["password"])
+    invitation = Invitation.objects.create(
+        assessment=assessment,
+        candidate_name=candidate_name,
+        candidate_email=candidate_email,
+        candidate=candidate,
+        token_hash=token_hash(token),
+        expires_at=expires_at or timezone.now() + timedelta(days=INVITATION_VALID_DAYS),
+    )
+    return invitation, token
+
+
+def invitation_settle(*, invitation: Invitation) -> Invitation:
+    """Bring the stored status up to the clock: an unused link past its expiry becomes EXPIRED,
+    a started attempt past its deadline becomes SUBMITTED ("the time ran out"). Idempotent."""
+    now = timezone.now()
+    if invitation.link_expired(now):
+        Invitation.objects.filter(id=invitation.id, status=Invitation.Status.INVITED).update(
+            status=Invitation.Status.EXPIRED
+        )
+    elif invitation.status == Invitation.Status.STARTED and invitation.time_is_up(now):
+        Invitation.objects.filter(id=invitation.id, status=Invitation.Status.STARTED).update(
+            status=Invitation.Status.SUBMITTED,
+            finished_at=invitation.deadline,
+            finish_reason="the time ran out",
+        )
+    else:
+        return invitation
+    invitation.refresh_from_db()
+    return invitation
+
+
+def attempt_start(*, invitation: Invitation) -> Invitation:
+    """Start the clock: the deadline is the first start + the assessment's duration. Starting
+    again (another tab, another browser) changes nothing."""
+    invitation = invitation_settle(invitation=invitation)
+    if invitation.status == Invitation.Status.INVITED:
+        now = timezone.now()
+        duration = timedelta(minutes=invitation.assessment.duration_minutes)
+        Invitation.objects.filter(id=invitation.id, status=Invitation.Status.INVITED).update(
+            status=Invitation.Status.STARTED, started_at=now, deadline=now + duration
+        )
+        invitation.refresh_from_db()
+    if invitation.status != Invitation.Status.STARTED:
+        raise AttemptClosed(closed_reason(invitation))
+    return invitation
+
+
+def attempt_finish(*, invitation: Invitation) -> Invitation:
+    """End the attempt at the candidate's request; nothing more is accepted after it."""
+    invitation = invitation_settle(invitation=invitation)
+    Invitation.objects.filter(id=invitation.id, status=Invitation.Status.STARTED).update(
+        status=Invitation.Status.SUBMITTED,
+        finished_at=timezone.now(),
+        finish_reason="finished by the candidate",
+    )
+    invitation.refresh_from_db()
+    return invitation
+
+
+def closed_reason(invitation: Invitation) -> str:
+    """Why the attempt takes no work, in the candidate's words."""
+    if invitation.status == Invitation.Status.EXPIRED:
+        return f"This invitation expired on {invitation.expires_at:%Y-%m-%d %H:%M} UTC."
+    if invitation.status == Invitation.Status.INVITED:
+        return "The assessment has not been started yet."
+    if invitation.finish_reason == "the time ran out" or (
+        invitation.deadline and invitation.time_is_up(timezone.now())
+    ):
+        return (
+            f"The time is up: the deadline was {invitation.deadline:%H:%M:%S} UTC. "
+            "Nothing more is accepted; what you saved and submitted before it is kept."
+        )
+    return "You have finished this assessment: nothing more is accepted."
+
+
+def _open_attempt(invitation: Invitation) -> Invitation:
+    """The invitation locked for this transaction, if it accepts work now; else AttemptClosed."""
+    locked = Invitation.objects.select_for_update().get(id=invitation.id)
+    if not locked.accepts_work(timezone.now()):
+        raise AttemptClosed(closed_reason(invitation_settle(invitation=locked)))
+    return locked
+
+
+def _check_code_size(code: str) -> None:
+    size = len(code.encode("utf-8", "surrogatepass"))
+    if size > settings.MAX_SOURCE_BYTES:
+        raise AttemptError(
+            f"Your code is {size} bytes; the limit is {settings.MAX_SOURCE_BYTES} bytes (256 KB)."
+        )
+
+
+@transaction.atomic
+def draft_save(*, invitation: Invitation, item: AssessmentItem, code: str) -> Draft:
+    """Keep the editor's content for an exercise (the last save wins)."""
+    _open_attempt(invitation)
+    if not item.is_exercise:
+        raise AttemptError("Only an exercise has code to save.")
+    _check_code_size(code)
+    draft, _ = Draft.objects.update_or_create(
+        invitation=invitation, item=item, defaults={"code": code, "saved_at": timezone.now()}
+    )
+    return draft
+
+
+@transaction.atomic
+def answer_save(
+    *,
+    invitation: Invitation,
+    item: AssessmentItem,
+    choices: list[int] | None = None,
+    text: str | None = None,
+) -> Answer:
+    """Keep the candidate's answer to a question, checked against the version shown."""
+    _open_attempt(invitation)
+    if item.question is None or item.question.current_version is None:
+        raise AttemptError("This step is not a question.")
+    version = item.question.current_version
+    if version.kind in CHOICE_KINDS:
+        if text is not None or choices is None:
+            raise AttemptError("This question takes choices, not text.")
+        count = len(version.choices.get("en", []))
+        valid = all(isinstance(c, int) and not isinstance(c, bool) for c in choices)
+        if not valid or any(not 0 <= c < count for c in choices):
+            raise AttemptError(f"Choices must be numbers from 0 to {count - 1}.")
+        if version.kind == "single" and len(choices) > 1:
+            raise AttemptError("This question takes one choice.")
+        fields = {"choices": sorted(set(choices)), "text": ""}
+    else:
+        if choices is not None or text is None:
+            raise AttemptError("This question takes a written answer.")
+        if len(text) > MAX_ANSWER_CHARS:
+            raise AttemptError(
+                f"Your answer is {len(text)} characters; the limit is {MAX_ANSWER_CHARS}."
+            )
+        fields = {"choices": [], "text": text}
+    answer, _ = Answer.objects.update_or_create(
+        invitation=invitation,
+        item=item,
+        defaults={**fields, "question_version": version, "saved_at": timezone.now()},
+    )
+    return answer
+
+
+@transaction.atomic
+def attempt_submit(
+    *, invitation: Invitation, item: AssessmentItem, code: str, suite: str
+) -> Submission:
+    """Grade the candidate's code (public tests for Run, the hidden suite for Submit) through
+    the same intake and queue as the API; the code is kept as the draft too.
+
+    At most settings.SUBMISSIONS_PER_MINUTE per attempt: the invitation row is locked, so two
+    concurrent submits are counted one after the other."""
+    _open_attempt(invitation)
+    if item.exercise is None:
+        raise AttemptError("Only an exercise can be run or submitted.")
+    _check_code_size(code)
+    limit = settings.SUBMISSIONS_PER_MINUTE
+    window_start = timezone.now() - timedelta(minutes=1)
+    recent = list(
+        Submission.objects.filter(owner=invitation.candidate, created_at__gte=window_start)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)[:limit]
+    )
+    if len(recent) >= limit:
+        wait_s = max(1, int((recent[0] - window_start).total_seconds()) + 1)
+        raise RateLimited(
+            f"You have run or submitted {limit} times in the last minute. "
+            f"Take a breath: you can send again in {wait_s} s (your code is saved).",
+            retry_after_s=wait_s,
+        )
+    Draft.objects.update_or_create(
+        invitation=invitation, item=item, defaults={"code": code, "saved_at": timezone.now()}
+    )
+    try:
+        return submission_create(
+            owner=invitation.candidate, exercise=item.exercise, code=code, suite=suite
+        )
+    except SubmissionRejected as exc:
+        raise AttemptError(str(exc)[:1].upper() + str(exc)[1:] + ".") from exc
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    title: str,
+    duration_minutes: int,
+    steps: list[Exercise | Question],
+    intro: str = "",
+    show_hidden_results: bool = True,
+) -> Assessment:
+    """Create an assessment whose steps are the given exercises and questions, in order."""
+    if duration_minutes < 1:
+        raise ValueError("an assessment lasts at least one minute")
+    assessment = Assessment.objects.create(
+        title=title,
+        intro=intro,
+        duration_minutes=duration_minutes,
+        show_hidden_results=show_hidden_results,
+    )
+    AssessmentItem.objects.bulk_create(
+        AssessmentItem(
+            assessment=assessment,
+            position=position,
+            exercise=step if isinstance(step, Exercise) else None,
+            question=step if isinstance(step, Question) else None,
+        )
+        for position, step in enumerate(steps, start=1)
+    )
+    return assessment
