@@ -62,5 +62,7 @@ class CandidatePageSecurityMiddleware:
             response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
             # Drafts and results are personal: no shared cache keeps them.
             response.setdefault("Cache-Control", "no-store")
-            response.setdefault("Referrer-Policy", "no-referrer")
+            # same-origin, not no-referrer: with no-referrer a form post carries "Origin: null",
+            # which fails CSRF checking; no URL here carries a token to leak anyway.
+            response.setdefault("Referrer-Policy", "same-origin")
         return response

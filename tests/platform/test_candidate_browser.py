@@ -1,0 +1,171 @@
+"""The candidate's side in a real headless Chromium (Debian's, driven by Playwright), against
+a real gunicorn, Celery worker, Redis and Docker sandbox: open the link, start, type a correct
+kmeans, Run, Submit (progress on the way, ACCEPTED at the end), reload (the draft is there),
+answer a question, then let the deadline pass (nothing more is accepted).
+
+Screenshots go to $TJ_TEST_ARTIFACTS (default var/test-artifacts)/candidate-browser/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from assessments.models import Invitation
+from assessments.services import assessment_create, invitation_create
+from bank.models import Exercise, Question
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(os.environ.get("TJ_TEST_ARTIFACTS", ROOT / "var" / "test-artifacts"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+GRADING_TIMEOUT_MS = 180_000
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def browser(invitation_link: tuple[Invitation, str]) -> Iterator[Browser]:
+    """Started after the database rows it needs, stopped before the database is flushed:
+    Playwright's sync API keeps an event loop in this thread while it runs, and Django
+    refuses ORM calls under a running loop (DJANGO_ALLOW_ASYNC_UNSAFE is set for the one
+    update the test makes in between)."""
+    with sync_playwright() as playwright:
+        # Debian's chromium: Playwright's own browser download cannot work here.
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def shots(request: pytest.FixtureRequest) -> Path:
+    folder = ARTIFACTS / "candidate-browser"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def invitation_link(platform, bank, monkeypatch) -> tuple[Invitation, str]:
+    # Playwright's sync API runs an event loop in this thread; the test's one ORM call during
+    # the browser's life happens between browser calls, never inside one.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    assessment = assessment_create(
+        title="ML screen",
+        duration_minutes=30,
+        steps=[
+            Exercise.objects.get(slug="kmeans"),
+            Question.objects.get(slug="early-stopping-signal"),
+        ],
+    )
+    invitation, token = invitation_create(
+        assessment=assessment, candidate_name="Grace", candidate_email="grace@example.com"
+    )
+    return invitation, f"{platform.base_url}/a/{token}"
+
+
+def editor_text(page: Page) -> str:
+    return str(page.evaluate("window.tjEditor.state.doc.toString()"))
+
+
+def replace_editor_text(page: Page, text: str) -> None:
+    page.click("#editor .cm-content")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(text)  # as the browser's own text input, like a paste
+
+
+def test_a_candidate_solves_kmeans_in_the_browser(browser, platform, invitation_link, shots):
+    invitation, link = invitation_link
+    solution = (ROOT / "exercises" / "kmeans" / "solution.py").read_text()
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+
+    page.goto(link)
+    expect(page).to_have_url(re.compile(r"/attempt/$"))  # the token's URL is left at once
+    expect(page.locator("h1")).to_have_text("ML screen")
+    page.screenshot(path=shots / "1-intro.png")
+    page.click("#start-button")
+
+    expect(page).to_have_url(re.compile(r"/attempt/steps/1$"))
+    expect(page.locator("#statement h1")).to_contain_text("K-Means")
+    expect(page.locator("#timer")).to_have_text(re.compile(r"\d+:\d\d"))
+    starter = editor_text(page)
+    assert "def kmeans" in starter
+
+    replace_editor_text(page, solution)
+    assert editor_text(page) == solution
+    expect(page.locator("#save-status")).to_contain_text("Saved", timeout=15_000)
+
+    page.keyboard.press("Control+Enter")  # Run: the public tests
+    expect(page.locator("#progress")).to_have_attribute(
+        "data-state", "done", timeout=GRADING_TIMEOUT_MS
+    )
+    expect(page.locator("#verdict")).to_have_text("ACCEPTED")
+    expect(page.locator("#results")).to_contain_text("Public tests")
+    page.screenshot(path=shots / "2-before-submit.png")
+
+    page.click("#submit-button")
+    expect(page.locator("#progress")).to_have_attribute(
+        "data-state", "running", timeout=GRADING_TIMEOUT_MS
+    )
+    expect(page.locator("#progress")).to_contain_text(re.compile(r"Running \d+/\d+"))
+    expect(page.locator("#progress")).to_have_attribute(
+        "data-state", "done", timeout=GRADING_TIMEOUT_MS
+    )
+    expect(page.locator("#verdict")).to_have_text("ACCEPTED")
+    expect(page.locator("#results")).to_contain_text("Hidden tests")
+    expect(page.locator("#results")).to_contain_text("× the reference")
+    page.screenshot(path=shots / "3-after-submit.png", full_page=True)
+    expect(page.locator("#history li")).to_have_count(2)
+
+    page.reload()
+    assert editor_text(page) == solution  # the draft came back from the server
+    expect(page.locator(".tj-item.current .tj-state")).to_have_text("Accepted")
+
+    other = browser.new_context().new_page()  # a new browser: same link, same draft
+    other.goto(link)
+    other.goto(f"{platform.base_url}/attempt/steps/1")
+    other.wait_for_function("window.tjEditor !== undefined")
+    assert editor_text(other) == solution
+    other.context.close()
+
+    page.click(".tj-item >> nth=1")
+    expect(page).to_have_url(re.compile(r"/attempt/steps/2$"))
+    page.check("input[name=choice][value='1']")
+    expect(page.locator("#save-status")).to_contain_text("Saved", timeout=15_000)
+    page.reload()
+    expect(page.locator("input[name=choice][value='1']")).to_be_checked()
+
+    # The deadline passes: the page says so and the server refuses a submit.
+    Invitation.objects.filter(id=invitation.id).update(
+        deadline=timezone.now() + timedelta(seconds=4)
+    )
+    page.goto(f"{platform.base_url}/attempt/steps/1")
+    expect(page.locator("#timer")).to_have_text("Time is up", timeout=15_000)
+    expect(page.locator("#closed-reason")).to_contain_text("The time is up", timeout=15_000)
+    page.screenshot(path=shots / "4-time-is-up.png")
+    refused = page.evaluate(
+        """async () => {
+            const r = await fetch('/attempt/steps/1/submissions', {
+                method: 'POST',
+                headers: {'Content-Type': 'application/json',
+                          'X-CSRFToken': document.querySelector('meta[name=csrf-token]').content},
+                body: JSON.stringify({code: 'x = 1', suite: 'hidden'})});
+            return [r.status, (await r.json()).error];
+        }"""
+    )
+    assert refused[0] == 403 and "The time is up" in refused[1]
+    context.close()
+
+    web_log = platform.web.log_path.read_text(errors="replace")
+    assert "GET /a/[redacted]" in web_log  # the access log is on, and redacted
+    assert link.rsplit("/", 1)[1] not in web_log
