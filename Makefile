@@ -7,16 +7,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 GATE_JOBS ?= 2
 
-.PHONY: run test gate lint fmt bench sandbox-image system venv clean
+.PHONY: run test gate lint fmt bench sandbox-image system venv frontend clean
 
 # Redis, migrations, the exercise bank, a demo account, a Celery worker + beat and gunicorn on
 # http://127.0.0.1:8000 (TJ_PORT to change it). Ctrl-C stops everything it started.
-run: venv system sandbox-image
+run: venv system sandbox-image frontend
 	$(BIN)/python deploy/local/run.py
 
-# Everything on SQLite, the platform tests again on PostgreSQL, then the authoring gate on
-# every exercise of the bank.
-test: venv system sandbox-image lint
+# Everything on SQLite (the browser tests drive Debian's chromium), the platform tests again on
+# PostgreSQL, then the authoring gate on every exercise of the bank.
+test: venv system sandbox-image lint frontend
+	@deploy/local/ensure-system.sh --browser
 	$(BIN)/pytest
 	DATABASE_URL=$$(deploy/local/ensure-postgres.sh) $(BIN)/pytest tests/platform
 	$(MAKE) --no-print-directory gate
@@ -31,10 +32,12 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# Measurements, not tests: grade() to verdict phase by phase, and POST to GRADED through the API.
-bench: venv system sandbox-image
+# Measurements, not tests: grade() to verdict phase by phase, POST to GRADED through the API,
+# and Submit click to verdict in the browser beside the API in the same run.
+bench: venv system sandbox-image frontend
 	$(BIN)/python bench/grade_latency.py kmeans --runs 5
 	$(BIN)/python bench/api_latency.py --runs 10
+	$(BIN)/python bench/browser_latency.py --runs 5
 
 fmt: venv
 	$(BIN)/ruff format .
@@ -56,5 +59,28 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# The candidate IDE's bundle (platform/web/frontend: CodeMirror + KaTeX, built with esbuild) in
+# platform/web/static/web/build/. `npm ci` runs when package-lock.json is newer than the last
+# install, `node build.mjs` when a source, package.json or build.mjs is newer than the last build.
+FRONTEND := platform/web/frontend
+FRONTEND_OUT := platform/web/static/web/build
+FRONTEND_STAMP := $(FRONTEND_OUT)/.built
+FRONTEND_MODULES := $(FRONTEND)/node_modules/.installed
+FRONTEND_SOURCES := $(shell find $(FRONTEND)/src -type f 2>/dev/null)
+NEED_NPM = @command -v npm >/dev/null && command -v node >/dev/null || \
+	{ echo "npm not found: install Debian's nodejs and npm (apt-get install nodejs npm)"; exit 1; }
+
+frontend: $(FRONTEND_STAMP)
+
+$(FRONTEND_STAMP): $(FRONTEND_MODULES) $(FRONTEND)/package.json $(FRONTEND)/build.mjs $(FRONTEND_SOURCES)
+	$(NEED_NPM)
+	cd $(FRONTEND) && node build.mjs
+	@touch $@
+
+$(FRONTEND_MODULES): $(FRONTEND)/package-lock.json
+	$(NEED_NPM)
+	cd $(FRONTEND) && npm ci --no-audit --no-fund
+	@touch $@
+
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache $(FRONTEND_OUT) $(FRONTEND)/node_modules
