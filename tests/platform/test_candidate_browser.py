@@ -59,6 +59,7 @@ def invitation_link(platform, bank, monkeypatch) -> tuple[Invitation, str]:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     assessment = assessment_create(
         title="ML screen",
+        intro="Minimize $\\sum_i \\lVert x_i - \\mu_{c(i)} \\rVert^2$ first.",
         duration_minutes=30,
         steps=[
             Exercise.objects.get(slug="kmeans"),
@@ -92,6 +93,7 @@ def test_a_candidate_solves_kmeans_in_the_browser(browser, platform, invitation_
     page.goto(link)
     expect(page).to_have_url(re.compile(r"/attempt/$"))  # the token's URL is left at once
     expect(page.locator("h1")).to_have_text("ML screen")
+    expect(page.locator(".tj-prose .katex").first).to_be_visible()  # math typeset by KaTeX
     page.screenshot(path=shots / "1-intro.png")
     page.click("#start-button")
 
