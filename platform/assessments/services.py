@@ -33,6 +33,10 @@ class AttemptClosed(AttemptError):
     """The attempt takes no more work (not started, finished, or past its deadline)."""
 
 
+class CodeTooLarge(AttemptError):
+    """The code is over settings.MAX_SOURCE_BYTES."""
+
+
 class RateLimited(AttemptError):
     def __init__(self, message: str, *, retry_after_s: int) -> None:
         super().__init__(message)
@@ -139,7 +143,7 @@ def _open_attempt(invitation: Invitation) -> Invitation:
 def _check_code_size(code: str) -> None:
     size = len(code.encode("utf-8", "surrogatepass"))
     if size > settings.MAX_SOURCE_BYTES:
-        raise AttemptError(
+        raise CodeTooLarge(
             f"Your code is {size} bytes; the limit is {settings.MAX_SOURCE_BYTES} bytes (256 KB)."
         )
 

@@ -15,6 +15,7 @@ from assessments.selectors import attempt_items
 from assessments.services import (
     AttemptClosed,
     AttemptError,
+    CodeTooLarge,
     RateLimited,
     answer_save,
     attempt_submit,
@@ -74,7 +75,7 @@ def _attempt_error(exc: AttemptError) -> JsonResponse:
         return error(str(exc), status=429, Retry_After=str(exc.retry_after_s))
     if isinstance(exc, AttemptClosed):
         return error(str(exc), status=403)
-    if "256 KB" in str(exc):
+    if isinstance(exc, CodeTooLarge):
         return error(str(exc), status=413)
     return error(str(exc), status=400)
 
