@@ -18,7 +18,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from assessments.models import Invitation
+from assessments.models import Draft, Invitation
 from assessments.services import assessment_create, invitation_create
 from bank.models import Exercise, Question
 
@@ -128,6 +128,7 @@ def test_a_candidate_solves_kmeans_in_the_browser(browser, platform, invitation_
     expect(page.locator("#results")).to_contain_text("× the reference")
     page.screenshot(path=shots / "3-after-submit.png", full_page=True)
     expect(page.locator("#history li")).to_have_count(2)
+    expect(page.locator(".tj-item.current .tj-state")).to_have_text("Accepted")
 
     page.reload()
     assert editor_text(page) == solution  # the draft came back from the server
@@ -171,3 +172,36 @@ def test_a_candidate_solves_kmeans_in_the_browser(browser, platform, invitation_
     web_log = platform.web.log_path.read_text(errors="replace")
     assert "GET /a/[redacted]" in web_log  # the access log is on, and redacted
     assert link.rsplit("/", 1)[1] not in web_log
+
+
+def test_a_failed_save_says_so_retries_and_loses_nothing(browser, platform, invitation_link):
+    invitation, link = invitation_link
+    page = browser.new_context().new_page()
+    page.set_default_timeout(30_000)
+    page.goto(link)
+    page.click("#start-button")
+    page.wait_for_function("window.tjEditor !== undefined")
+
+    # The network between the page and the server fails: every draft save is dropped.
+    page.route("**/draft", lambda route: route.abort("connectionreset"))
+    replace_editor_text(page, "def kmeans(X, k):\n    return 'typed while offline'\n")
+    expect(page.locator("#save-status")).to_contain_text("Not saved — retrying", timeout=15_000)
+    assert not Draft.objects.filter(invitation=invitation).exists()
+
+    page.unroute("**/draft")  # back online: the retry lands, with the latest text
+    expect(page.locator("#save-status")).to_contain_text("Saved", timeout=40_000)
+    assert Draft.objects.get(invitation=invitation).code.endswith("'typed while offline'\n")
+
+    # Typed while offline, then the page is reloaded (still offline): the browser's own copy
+    # comes back into the editor, and reaches the server once the network does.
+    page.route("**/draft", lambda route: route.abort("connectionreset"))
+    replace_editor_text(page, "# the last words\n")
+    expect(page.locator("#save-status")).to_contain_text("Not saved", timeout=15_000)
+    page.reload()
+    page.wait_for_function("window.tjEditor !== undefined")
+    assert editor_text(page) == "# the last words\n"
+    assert "last words" not in Draft.objects.get(invitation=invitation).code
+    page.unroute("**/draft")
+    expect(page.locator("#save-status")).to_contain_text("Saved", timeout=40_000)
+    assert Draft.objects.get(invitation=invitation).code == "# the last words\n"
+    page.context.close()

@@ -299,3 +299,35 @@ def test_no_candidate_page_or_response_contains_hidden_tests_mutants_reference_o
     for url, body in bodies.items():
         for secret in CANARIES + [key.strip()[:60] for key in answer_keys]:
             assert secret.encode() not in body, f"{secret!r} leaked in {url}"
+
+
+def test_an_invitation_made_in_the_admin_shows_its_link_once_and_the_link_works(bank):
+    from django.contrib.auth import get_user_model
+
+    steps = [Exercise.objects.get(slug="arith")]
+    assessment = assessment_create(title="Admin-made", duration_minutes=20, steps=steps)
+    admin = get_user_model().objects.create_superuser("boss", "boss@example.com", "pw-123456")
+    client = Client()
+    client.force_login(admin)
+    response = client.post(
+        "/admin/assessments/invitation/add/",
+        {
+            "assessment": assessment.id,
+            "candidate_name": "Lin",
+            "candidate_email": "lin@example.com",
+            "expires_at_0": (timezone.now() + timedelta(days=3)).strftime("%Y-%m-%d"),
+            "expires_at_1": "12:00:00",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    shown = [str(m) for m in response.context["messages"]]
+    link = next(re.search(r"http://testserver(/a/\S+)", m) for m in shown if "/a/" in m)
+    invitation = Invitation.objects.get(candidate_email="lin@example.com")
+    assert invitation.candidate.has_usable_password() is False
+    candidate = Client()
+    assert candidate.get(link.group(1))["Location"] == "/attempt/"
+    assert b"Admin-made" in candidate.get("/attempt/").content
+    # The change page never shows the link again (only its hash is stored).
+    change = client.get(f"/admin/assessments/invitation/{invitation.id}/change/")
+    assert link.group(1).encode() not in change.content

@@ -167,6 +167,7 @@ export class Grading {
 
   finish(sub) {
     this.setLine(sub ? (sub.status === "FAILED" ? "Not graded." : "Done.") : "Stopped.");
+    if (sub) markCurrentStep(sub);
     this.setState("done");
     this.inFlight = false;
     this.setBusy(false);
@@ -492,4 +493,21 @@ function testTable(tests) {
     el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Test"), el("th", { scope: "col" }, "Outcome"), el("th", { scope: "col" }, "Time"))),
     el("tbody", {}, rows),
   );
+}
+
+// The sidebar's badge of this step after a graded Submit, as the server computes it on the next
+// page load (assessments.selectors.attempt_steps): the best hidden-suite score decides.
+const STEP_STATES = {
+  accepted: "Accepted",
+  partial: "Partly passing",
+  submitted: "Submitted",
+};
+
+function markCurrentStep(sub) {
+  if (sub.suite !== "hidden" || sub.status !== "GRADED") return;
+  const badge = document.querySelector(".tj-item.current .tj-state");
+  if (!badge || badge.classList.contains("state-accepted")) return;
+  const state = sub.results_hidden ? "submitted" : sub.score >= 100 ? "accepted" : "partial";
+  badge.className = `tj-state state-${state}`;
+  badge.textContent = STEP_STATES[state];
 }
