@@ -147,6 +147,14 @@ def test_a_candidate_solves_kmeans_in_the_browser(browser, platform, invitation_
     expect(page.locator("#save-status")).to_contain_text("Saved", timeout=15_000)
     page.reload()
     expect(page.locator("input[name=choice][value='1']")).to_be_checked()
+    page.screenshot(path=shots / "4-question.png")
+
+    # "Finish" asks first: dismissing keeps the attempt open.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("#finish-button")
+    expect(page).to_have_url(re.compile(r"/attempt/steps/2$"))
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.STARTED
 
     # The deadline passes: the page says so and the server refuses a submit.
     Invitation.objects.filter(id=invitation.id).update(
@@ -155,7 +163,7 @@ def test_a_candidate_solves_kmeans_in_the_browser(browser, platform, invitation_
     page.goto(f"{platform.base_url}/attempt/steps/1")
     expect(page.locator("#timer")).to_have_text("Time is up", timeout=15_000)
     expect(page.locator("#closed-reason")).to_contain_text("The time is up", timeout=15_000)
-    page.screenshot(path=shots / "4-time-is-up.png")
+    page.screenshot(path=shots / "5-time-is-up.png")
     refused = page.evaluate(
         """async () => {
             const r = await fetch('/attempt/steps/1/submissions', {

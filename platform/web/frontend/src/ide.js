@@ -83,9 +83,22 @@ function initExercise() {
   grading.loadHistory();
 }
 
+// "Finish" cannot be undone: one misclick must not end an attempt.
+function confirmFinish() {
+  const form = document.querySelector("form.tj-finish");
+  if (!form) return;
+  form.addEventListener("submit", (event) => {
+    const sure = window.confirm(
+      "Finish the assessment now? You cannot come back to it; what you saved and submitted is kept.",
+    );
+    if (!sure) event.preventDefault();
+  });
+}
+
 function init() {
   const page = document.body.dataset.page;
   renderMath(document);
+  confirmFinish();
   if (page === "exercise") initExercise();
   else if (page === "question") initQuestion();
   // Last, so that an already-passed deadline locks what the lines above set up.
