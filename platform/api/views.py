@@ -36,7 +36,7 @@ from bank.selectors import (
     question_list,
 )
 from submissions.models import Submission
-from submissions.progress import progress_sse
+from submissions.progress import progress_sse_response
 from submissions.selectors import submission_get, submission_list
 from submissions.services import SubmissionRejected, submission_create
 
@@ -176,8 +176,4 @@ class SubmissionEventsApi(APIView):
     )
     def get(self, request: Request, submission_id: UUID) -> StreamingHttpResponse:
         submission = _submission_or_404(request, submission_id)
-
-        response = StreamingHttpResponse(progress_sse(submission), content_type="text/event-stream")
-        response["Cache-Control"] = "no-cache"
-        response["X-Accel-Buffering"] = "no"
-        return response
+        return progress_sse_response(submission)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import redis
 from django.conf import settings
+from django.http import StreamingHttpResponse
 
 if TYPE_CHECKING:
     from submissions.models import Submission
@@ -133,3 +134,11 @@ def progress_sse(submission: Submission) -> Iterator[str]:
     submission.refresh_from_db(fields=["status", "verdict", "score"])
     done = {"status": submission.status, "verdict": submission.verdict, "score": submission.score}
     yield f"event: done\ndata: {json.dumps(done)}\n\n"
+
+
+def progress_sse_response(submission: Submission) -> StreamingHttpResponse:
+    """`progress_sse` as an HTTP response that no cache or proxy buffers."""
+    response = StreamingHttpResponse(progress_sse(submission), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response

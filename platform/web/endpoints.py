@@ -22,7 +22,7 @@ from assessments.services import (
     draft_save,
 )
 from submissions.models import Submission
-from submissions.progress import progress_sse
+from submissions.progress import progress_sse_response
 from submissions.selectors import submission_get, submission_list
 from web.payloads import submission_detail, submission_summary, submission_urls
 from web.session import with_invitation
@@ -163,7 +163,4 @@ def events(
     found = _own_submission(invitation, submission_id)
     if found is None:
         return error("No such submission.", status=404)
-    response = StreamingHttpResponse(progress_sse(found), content_type="text/event-stream")
-    response["Cache-Control"] = "no-cache"
-    response["X-Accel-Buffering"] = "no"
-    return response
+    return progress_sse_response(found)
