@@ -1,4 +1,5 @@
-"""deploy/local/run.py (`make run`): from nothing to a working API, and Ctrl-C stops it all."""
+"""deploy/local/run.py (`make run`): from nothing to a working API and a working demo
+invitation link, and Ctrl-C stops it all."""
 
 import json
 import os
@@ -8,7 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.request import Request, urlopen
+from urllib.request import HTTPCookieProcessor, Request, build_opener, urlopen
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "platform"))
@@ -94,6 +95,18 @@ def test_run_starts_everything_serves_the_api_grades_and_stops_everything(tmp_pa
             what="the submission to be graded",
         )
         assert graded["verdict"] == "ACCEPTED"
+        # The demo invitation link works: it leads to the intro, whose script and style are served.
+        link = re.search(r"candidate\s+(http://\S+/a/\S+)", output).group(1)
+        browser = build_opener(HTTPCookieProcessor())  # the attempt lives in the session
+        with browser.open(link, timeout=30) as response:
+            assert response.url == f"{base}/attempt/"
+            intro = response.read().decode()
+        assert "Start the assessment" in intro
+        assets = re.findall(r'(?:src|href)="(/static/web/build/ide\.(?:js|css))"', intro)
+        assert len(assets) == 2, intro
+        for asset in assets:
+            with urlopen(f"{base}{asset}", timeout=30) as response:
+                assert response.status == 200 and len(response.read()) > 10_000
         started = descendants(runner.pid)
         assert len(started) >= 4  # redis, worker, beat, web (and their children)
         assert stack.answers(redis_port)
