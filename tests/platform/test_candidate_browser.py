@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
@@ -43,6 +44,10 @@ def browser(invitation_link: tuple[Invitation, str]) -> Iterator[Browser]:
         )
         yield browser
         browser.close()
+        # The test's ORM calls under the running loop opened a connection of their own (Django
+        # keeps connections per async context); closed here, or on PostgreSQL it would hold the
+        # test database open past the run.
+        connections.close_all()
 
 
 @pytest.fixture
