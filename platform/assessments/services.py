@@ -155,6 +155,10 @@ def draft_save(*, invitation: Invitation, item: AssessmentItem, code: str) -> Dr
     if not item.is_exercise:
         raise AttemptError("Only an exercise has code to save.")
     _check_code_size(code)
+    return _keep_draft(invitation, item, code)
+
+
+def _keep_draft(invitation: Invitation, item: AssessmentItem, code: str) -> Draft:
     draft, _ = Draft.objects.update_or_create(
         invitation=invitation, item=item, defaults={"code": code, "saved_at": timezone.now()}
     )
@@ -227,9 +231,7 @@ def attempt_submit(
             f"Take a breath: you can send again in {wait_s} s (your code is saved).",
             retry_after_s=wait_s,
         )
-    Draft.objects.update_or_create(
-        invitation=invitation, item=item, defaults={"code": code, "saved_at": timezone.now()}
-    )
+    _keep_draft(invitation, item, code)
     try:
         return submission_create(
             owner=invitation.candidate, exercise=item.exercise, code=code, suite=suite
