@@ -17,6 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import Organization
+from accounts.selectors import membership_of
 from api.pagination import Pagination
 from api.serializers import (
     ExerciseDetailOutput,
@@ -41,11 +43,20 @@ from submissions.selectors import submission_get, submission_list
 from submissions.services import SubmissionRejected, submission_create
 
 
+def _organization(request: Request) -> Organization | None:
+    """The caller's organization: its own exercises and questions are visible beside the
+    shared bank's (none for an account outside any organization)."""
+    membership = membership_of(request.user)
+    return membership.organization if membership else None
+
+
 class ExerciseListApi(APIView):
     @extend_schema(responses=ExerciseListOutput(many=True), summary="List the exercise bank")
     def get(self, request: Request) -> Response:
         paginator = Pagination()
-        page = paginator.paginate_queryset(exercise_list(), request, view=self)
+        page = paginator.paginate_queryset(
+            exercise_list(organization=_organization(request)), request, view=self
+        )
         return paginator.get_paginated_response(ExerciseListOutput(page, many=True).data)
 
 
@@ -56,7 +67,7 @@ class ExerciseDetailApi(APIView):
         "public tests, limits (never the hidden tests or the reference)",
     )
     def get(self, request: Request, slug: str) -> Response:
-        exercise = exercise_get(slug=slug)
+        exercise = exercise_get(slug=slug, organization=_organization(request))
         if exercise is None:
             raise NotFound(f"no exercise {slug!r}")
         return Response(ExerciseDetailOutput(exercise).data)
@@ -90,6 +101,7 @@ class QuestionListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         questions = question_list(
+            organization=_organization(request),
             topic=_query_choice(request, "topic", TOPICS),
             kind=_query_choice(request, "kind", KINDS),
         )
@@ -105,7 +117,7 @@ class QuestionDetailApi(APIView):
         summary="One question in one language: prompt and choices, never the answer key",
     )
     def get(self, request: Request, slug: str) -> Response:
-        question = question_get(slug=slug)
+        question = question_get(slug=slug, organization=_organization(request))
         if question is None or question.current_version is None:
             raise NotFound(f"no question {slug!r}")
         language = _language(request, question.current_version.languages)
@@ -127,7 +139,9 @@ class SubmissionListCreateApi(APIView):
     def post(self, request: Request) -> Response:
         data = SubmissionCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        exercise = exercise_get(slug=data.validated_data["exercise"])
+        exercise = exercise_get(
+            slug=data.validated_data["exercise"], organization=_organization(request)
+        )
         if exercise is None:
             raise SubmissionRejected(
                 f"no exercise {data.validated_data['exercise']!r}", field="exercise"

@@ -16,17 +16,34 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from bank.models import Exercise, Question, QuestionVersion
+from bank.models import Exercise, ExerciseVersion, Question, QuestionVersion
 
 
 class Assessment(models.Model):
+    # Null only for assessments made before organizations (reachable from the admin alone).
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     title = models.CharField(max_length=200)
     intro = models.TextField(blank=True, default="", help_text="Markdown shown before the start")
     duration_minutes = models.PositiveIntegerField()
     show_hidden_results = models.BooleanField(
         default=True, help_text="Whether candidates see the verdict of their hidden-test submits"
     )
+    max_submissions = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Hidden-test submits allowed per exercise (empty: no limit)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -42,6 +59,17 @@ class AssessmentItem(models.Model):
     position = models.PositiveIntegerField()
     exercise = models.ForeignKey(Exercise, null=True, blank=True, on_delete=models.PROTECT)
     question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.PROTECT)
+    # The version candidates get, pinned when the step is added: publishing a new version of
+    # the exercise does not change a running assessment. Null only on steps made before pinning
+    # (they follow the current version).
+    exercise_version = models.ForeignKey(
+        ExerciseVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    question_version = models.ForeignKey(
+        QuestionVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The step's share of the total score: weight / sum of the assessment's weights.
+    weight = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["assessment", "position"]
@@ -61,6 +89,20 @@ class AssessmentItem(models.Model):
     def is_exercise(self) -> bool:
         return self.exercise_id is not None
 
+    @property
+    def pinned_exercise_version(self) -> ExerciseVersion | None:
+        """The exercise version candidates are graded against."""
+        if self.exercise_version_id is not None:
+            return self.exercise_version
+        return self.exercise.current_version if self.exercise is not None else None
+
+    @property
+    def pinned_question_version(self) -> QuestionVersion | None:
+        """The question version candidates are shown."""
+        if self.question_version_id is not None:
+            return self.question_version
+        return self.question.current_version if self.question is not None else None
+
 
 def token_hash(token: str) -> str:
     """How a token is stored: a SHA-256 is enough for 256 random bits (nothing to brute-force)."""
@@ -73,6 +115,7 @@ class Invitation(models.Model):
         STARTED = "started"
         SUBMITTED = "submitted"
         EXPIRED = "expired"
+        REVOKED = "revoked"  # withdrawn by the interviewer: the link opens nothing
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="invitations")
@@ -84,6 +127,12 @@ class Invitation(models.Model):
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     expires_at = models.DateTimeField(help_text="The link stops working then, unless started")
+    # An accommodation: added to the assessment's duration when the candidate starts.
+    extra_minutes = models.PositiveIntegerField(default=0)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_sent_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
     started_at = models.DateTimeField(null=True, blank=True)
     deadline = models.DateTimeField(null=True, blank=True)
@@ -131,6 +180,14 @@ class Answer(models.Model):
     choices = models.JSONField(default=list)  # selected choice indices (choice kinds)
     text = models.TextField(blank=True, default="")  # short answers
     saved_at = models.DateTimeField()
+    # A short answer's grade, given by a reviewer against the rubric (choice kinds score
+    # themselves: QuestionVersion.score).
+    awarded_points = models.FloatField(null=True, blank=True)
+    reviewer_comment = models.TextField(blank=True, default="")
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    graded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["invitation", "item"], name="one_answer")]

@@ -39,8 +39,13 @@ def invitation_by_id(invitation_id: str) -> Invitation | None:
 def attempt_items(invitation: Invitation) -> QuerySet[AssessmentItem]:
     return (
         AssessmentItem.objects.filter(assessment=invitation.assessment)
-        .select_related("exercise__current_version", "question__current_version")
-        .defer("exercise__current_version__package")
+        .select_related(
+            "exercise__current_version",
+            "question__current_version",
+            "exercise_version",
+            "question_version",
+        )
+        .defer("exercise__current_version__package", "exercise_version__package")
         .order_by("position")
     )
 
@@ -72,11 +77,11 @@ class Step:
 
 def _title(item: AssessmentItem) -> str:
     if item.exercise is not None:
-        version = item.exercise.current_version
+        version = item.pinned_exercise_version
         return version.title if version else item.exercise.slug
     assert item.question is not None
-    version = item.question.current_version
-    prompt = version.texts.get("en", {}).get("prompt", "") if version else ""
+    question_version = item.pinned_question_version
+    prompt = question_version.texts.get("en", {}).get("prompt", "") if question_version else ""
     first_line = prompt.strip().splitlines()[0] if prompt.strip() else item.question.slug
     return first_line if len(first_line) <= 60 else first_line[:57] + "…"
 
@@ -103,7 +108,8 @@ def attempt_steps(invitation: Invitation) -> list[Step]:
             else:
                 state = "draft" if item.id in drafts else "todo"
         else:
-            kind = item.question.current_version.kind if item.question.current_version else "?"
+            pinned = item.pinned_question_version
+            kind = pinned.kind if pinned else "?"
             state = "answered" if item.id in answered else "todo"
         steps.append(Step(item=item, number=number, title=_title(item), kind=kind, state=state))
     return steps

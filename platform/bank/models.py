@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 from bank.question_files import KINDS, score_choices
@@ -55,6 +56,15 @@ class ImmutableVersion(models.Model):
 
 
 class Exercise(BankEntry):
+    # None: the shared bank (exercises/ on disk), readable by every organization. Otherwise
+    # authored in the browser by that organization and visible to it alone.
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="exercises",
+    )
     current_version = models.ForeignKey(
         "ExerciseVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -107,6 +117,13 @@ class ExerciseVersion(ImmutableVersion):
 class Question(BankEntry):
     """An interview question of the bank (exercises/questions/<slug>.toml)."""
 
+    organization = models.ForeignKey(  # as Exercise.organization
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="questions",
+    )
     current_version = models.ForeignKey(
         "QuestionVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -152,3 +169,52 @@ class QuestionVersion(ImmutableVersion):
     def score(self, selected: list[int]) -> float:
         """Points for a candidate's selected choices (choice kinds only; see score_choices)."""
         return score_choices(self.kind, tuple(self.answer), self.points, selected)
+
+
+class ExerciseDraft(models.Model):
+    """The working copy of an organization's exercise, edited in the browser: every file of the
+    package (exercises/README.md's format) by its relative path. Publishing turns a validated
+    content of it into a new ExerciseVersion; the draft itself stays editable."""
+
+    exercise = models.OneToOneField(Exercise, on_delete=models.CASCADE, related_name="draft")
+    files = models.JSONField(
+        default=dict
+    )  # "statement.md" -> text, "tests/hidden/test_x.py" -> text
+    content_hash = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"draft of {self.exercise_id} ({self.content_hash[:12]})"
+
+
+class Validation(models.Model):
+    """One run of the authoring gate on one content of a draft (sandbox.gate through Celery).
+    Only a content whose validation PASSED can be published."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        PASSED = "passed"
+        FAILED = "failed"  # the gate refused it: `problems` says why
+        ERROR = "error"  # the gate could not run (package invalid, sandbox down): `problems`
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="validations")
+    content_hash = models.CharField(max_length=64)
+    files = models.JSONField(default=dict)  # the content validated, frozen
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    problems = models.JSONField(default=list)  # the gate's reasons to refuse
+    table = models.JSONField(default=list)  # [{label, verdict, score, expected, ok}]
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"validation of {self.exercise_id} {self.content_hash[:12]}: {self.status}"

@@ -2,28 +2,48 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from accounts.models import Organization
 from bank.models import Exercise, Question
 
 
-def exercise_list() -> QuerySet[Exercise]:
-    """Exercises that accept submissions, with their current version, by slug."""
+def visible_to(organization: Organization | None) -> Q:
+    """The bank entries `organization` may see: the shared bank and its own (None: the shared
+    bank alone)."""
     return (
-        Exercise.objects.filter(is_active=True, current_version__isnull=False)
+        Q(organization=None) | Q(organization=organization)
+        if organization
+        else Q(organization=None)
+    )
+
+
+def exercise_list(*, organization: Organization | None = None) -> QuerySet[Exercise]:
+    """Exercises that accept submissions and that `organization` may see, with their current
+    version, by slug."""
+    return (
+        Exercise.objects.filter(
+            visible_to(organization), is_active=True, current_version__isnull=False
+        )
         .select_related("current_version")
         .defer("current_version__package")
     )
 
 
-def exercise_get(*, slug: str) -> Exercise | None:
-    return exercise_list().filter(slug=slug).first()
+def exercise_get(*, slug: str, organization: Organization | None = None) -> Exercise | None:
+    return exercise_list(organization=organization).filter(slug=slug).first()
 
 
-def question_list(*, topic: str | None = None, kind: str | None = None) -> QuerySet[Question]:
-    """Active questions with their current version, by slug; optionally of one topic or kind."""
+def question_list(
+    *,
+    organization: Organization | None = None,
+    topic: str | None = None,
+    kind: str | None = None,
+) -> QuerySet[Question]:
+    """Active questions that `organization` may see with their current version, by slug;
+    optionally of one topic or kind."""
     questions = Question.objects.filter(
-        is_active=True, current_version__isnull=False
+        visible_to(organization), is_active=True, current_version__isnull=False
     ).select_related("current_version")
     if topic:
         questions = questions.filter(current_version__topic=topic)
@@ -32,8 +52,8 @@ def question_list(*, topic: str | None = None, kind: str | None = None) -> Query
     return questions
 
 
-def question_get(*, slug: str) -> Question | None:
-    return question_list().filter(slug=slug).first()
+def question_get(*, slug: str, organization: Organization | None = None) -> Question | None:
+    return question_list(organization=organization).filter(slug=slug).first()
 
 
 def preferred_language(accept_language: str, available: list[str]) -> str:

@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from bank.models import Exercise, ExerciseVersion, Question, QuestionVersion
 from bank.question_files import Question as QuestionFile
 from bank.question_files import load_question_folder
+from graders.package import Exercise as ExercisePackage
 from graders.package import ExerciseError, bank_packages, load_exercise
 
 log = logging.getLogger(__name__)
@@ -84,8 +85,24 @@ def exercise_sync_package(*, path: Path) -> tuple[ExerciseVersion, bool]:
     """Load the package at `path` into the bank; return its current version and whether it is
     new. A version is created only when the package's content hash changed."""
     package = load_exercise(path)
-    digest = package.content_hash()
     exercise, _ = Exercise.objects.select_for_update().get_or_create(slug=package.slug)
+    if exercise.organization_id is not None:
+        # Slugs are unique across organizations, so that a link or an API call names one
+        # exercise; the shared bank never takes over an organization's exercise.
+        raise ExerciseError(f"{package.slug}: the slug belongs to an organization's exercise")
+    version, created = exercise_version_from_package(exercise=exercise, package=package)
+    _make_current(exercise, version)
+    return version, created
+
+
+def exercise_version_from_package(
+    *, exercise: Exercise, package: ExercisePackage
+) -> tuple[ExerciseVersion, bool]:
+    """The version of `exercise` holding exactly `package` (loaded and checked by the caller):
+    the existing one with the same content hash, or a new one numbered after the last. The
+    exercise's current version is left as it is. Call inside a transaction holding the
+    exercise's row lock."""
+    digest = package.content_hash()
     existing = exercise.versions.filter(content_hash=digest).first()
     if existing is not None:
         created = False
@@ -108,7 +125,6 @@ def exercise_sync_package(*, path: Path) -> tuple[ExerciseVersion, bool]:
             package=_pack(package.path),
         )
         created = True
-    _make_current(exercise, version)
     return version, created
 
 
@@ -128,7 +144,7 @@ def exercise_sync_directory(*, bank: Path) -> SyncResult:
         seen.add(version.exercise.slug)
         label = f"{version.exercise.slug}@{version.number}"
         (result.created if created else result.unchanged).append(label)
-    result.deactivated = _close_all_but(Exercise.objects.all(), seen)
+    result.deactivated = _close_all_but(Exercise.objects.filter(organization=None), seen)
     return result
 
 
@@ -139,6 +155,8 @@ QUESTIONS_FOLDER = "questions"  # inside the bank: exercises/questions/<slug>.to
 def question_sync_file(*, question: QuestionFile) -> tuple[QuestionVersion, bool]:
     """Store a loaded question file; a new version only when the file's content changed."""
     row, _ = Question.objects.select_for_update().get_or_create(slug=question.slug)
+    if row.organization_id is not None:  # as in exercise_sync_package
+        raise ValueError(f"{question.slug}: the slug belongs to an organization's question")
     version = row.versions.filter(content_hash=question.content_hash).first()
     created = version is None
     if version is None:
@@ -175,7 +193,7 @@ def question_sync_directory(*, folder: Path) -> SyncResult:
         (result.created if created else result.unchanged).append(label)
     # A file that is there but failed to load keeps its question open at its last good version.
     on_disk = {path.stem for path in folder.glob("*.toml")} if folder.is_dir() else set()
-    closed = _close_all_but(Question.objects.all(), on_disk)
+    closed = _close_all_but(Question.objects.filter(organization=None), on_disk)
     result.deactivated = [f"question {slug}" for slug in closed]
     return result
 

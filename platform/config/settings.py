@@ -77,6 +77,18 @@ STATIC_ROOT = VAR_DIR / "static"
 # Served from the apps' static folders as well (the candidate IDE's npm build lands in
 # platform/web/static/web/build/), so a fresh build needs no collectstatic to be seen.
 WHITENOISE_USE_FINDERS = True
+LOGIN_URL = "interviewer:login"
+LOGIN_REDIRECT_URL = "interviewer:home"
+LOGOUT_REDIRECT_URL = "interviewer:login"
+# Password resets, colleague and candidate invitations. The console backend prints them (the
+# default, for development); set an SMTP URL's parts in production.
+EMAIL_BACKEND = env_str("TJ_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("TJ_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("TJ_EMAIL_PORT", 25, low=1, high=65535)
+EMAIL_HOST_USER = env_str("TJ_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("TJ_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TJ_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("TJ_FROM_EMAIL", "TensorJudge <noreply@localhost>")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("TJ_SECURE_COOKIES", False)  # on behind HTTPS

@@ -1,5 +1,5 @@
 """URL routes: the REST API under /api/v1/, its schema and docs, the admin, and the
-candidate's pages (/a/<token>, /attempt/...)."""
+candidate's pages (/a/<token>, /attempt/...), the interviewer's (/app/..., /accounts/...)."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),
+    path("", include("web.interviewer.urls")),
     path("", include("web.urls")),
 ]
 

@@ -1,8 +1,8 @@
 """What keeps the candidate's pages and the invitation tokens safe beyond Django's defaults.
 
-- A Content-Security-Policy on every candidate page (no inline or foreign script can run, the
-  pages cannot be framed, forms only post here). Styles allow inline: CodeMirror and KaTeX set
-  style attributes and CodeMirror injects its theme as a <style> element.
+- A Content-Security-Policy on every candidate and interviewer page (no inline or foreign
+  script can run, the pages cannot be framed, forms only post here). Styles allow inline:
+  CodeMirror and KaTeX set style attributes and CodeMirror injects its theme as a <style>.
 - Invitation tokens never reach a log: `/a/<token>` is redacted from log records (Django's
   "Not Found: /a/..." warnings) and from gunicorn's access log (config/gunicorn_logging.py).
 """
@@ -15,7 +15,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-CANDIDATE_NAMESPACE = "candidate"
+# The candidate's pages and the interviewer's: both run only the bundle served from here.
+PROTECTED_NAMESPACES = frozenset({"candidate", "interviewer"})
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -50,7 +51,8 @@ class RedactTokensFilter(logging.Filter):
 
 
 class CandidatePageSecurityMiddleware:
-    """Adds the Content-Security-Policy and no-store caching to the candidate's pages."""
+    """Adds the Content-Security-Policy and no-store caching to the candidate's and the
+    interviewer's pages."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -58,7 +60,7 @@ class CandidatePageSecurityMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
-        if match is not None and CANDIDATE_NAMESPACE in match.namespaces:
+        if match is not None and PROTECTED_NAMESPACES.intersection(match.namespaces):
             response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
             # Drafts and results are personal: no shared cache keeps them.
             response.setdefault("Cache-Control", "no-store")

@@ -131,7 +131,7 @@ def step(request: HttpRequest, invitation: Invitation, number: int) -> HttpRespo
     }
     item = current.item
     if item.exercise is not None:
-        version = item.exercise.current_version
+        version = item.pinned_exercise_version
         draft = draft_get(invitation, item)
         context.update(
             version=version,
@@ -144,7 +144,7 @@ def step(request: HttpRequest, invitation: Invitation, number: int) -> HttpRespo
             saved_at=draft.saved_at.isoformat() if draft else "",
         )
         return render(request, "web/exercise.html", context)
-    version = item.question.current_version
+    version = item.pinned_question_version
     language = preferred_language(request.headers.get("Accept-Language", ""), version.languages)
     answer = answer_get(invitation, item)
     context.update(

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from bank.models import Exercise
+from bank.models import Exercise, ExerciseVersion
 from submissions.models import Submission
 
 log = logging.getLogger(__name__)
@@ -25,16 +25,24 @@ class SubmissionRejected(ValueError):
 
 
 def submission_create(
-    *, owner: AbstractBaseUser, exercise: Exercise, code: str, suite: str
+    *,
+    owner: AbstractBaseUser,
+    exercise: Exercise,
+    code: str,
+    suite: str,
+    version: ExerciseVersion | None = None,
 ) -> Submission:
-    """Store a new QUEUED submission against the exercise's current version, and enqueue it
-    once the row is committed. Raises SubmissionRejected; then nothing is stored or enqueued.
+    """Store a new QUEUED submission against `version` of the exercise (an assessment pins
+    one; by default its current version), and enqueue it once the row is committed. Raises
+    SubmissionRejected; then nothing is stored or enqueued.
 
     Once this returns, the submission is never lost: if the broker is down it stays QUEUED with
     no `enqueued_at`, and the sweeper hands it over when the broker is back.
     """
     if not exercise.accepts_submissions:
         raise SubmissionRejected(f"exercise {exercise.slug!r} is not open", field="exercise")
+    if version is not None and version.exercise_id != exercise.pk:
+        raise SubmissionRejected(f"that version is not of {exercise.slug!r}", field="exercise")
     if suite not in Submission.Suite.values:
         raise SubmissionRejected(f"suite must be one of {Submission.Suite.values}", field="suite")
     if not code.strip():
@@ -49,7 +57,10 @@ def submission_create(
         raise SubmissionRejected("code is not valid Unicode (lone surrogates)", field="code")
     with transaction.atomic():
         submission = Submission.objects.create(
-            owner=owner, exercise_version=exercise.current_version, code=code, suite=suite
+            owner=owner,
+            exercise_version=version or exercise.current_version,
+            code=code,
+            suite=suite,
         )
         transaction.on_commit(lambda: submission_enqueue(submission_id=submission.id))
     return submission

@@ -1,4 +1,5 @@
-// Bundles the candidate IDE: src/ide.js and src/ide.css -> ../static/web/build/ (ide.js, ide.css,
+// Bundles the candidate IDE (src/ide.js, src/ide.css) and the interviewer pages
+// (src/interviewer/) -> ../static/web/build/ (ide.js, ide.css, interviewer.js, interviewer.css,
 // their source maps and the KaTeX fonts). Run by `make frontend` from the repository root; works
 // from any directory. `node build.mjs --watch` rebuilds on every change while developing.
 import { readFile, rm, mkdir } from "node:fs/promises";
@@ -31,7 +32,12 @@ const katexWoff2Only = {
 
 const options = {
   absWorkingDir: here,
-  entryPoints: ["src/ide.js", "src/ide.css"],
+  entryPoints: [
+    "src/ide.js",
+    "src/ide.css",
+    { in: "src/interviewer/index.js", out: "interviewer" },
+    { in: "src/interviewer/interviewer.css", out: "interviewer" },
+  ],
   outdir,
   entryNames: "[name]",
   assetNames: "[name]-[hash]",

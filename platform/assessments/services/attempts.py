@@ -7,21 +7,17 @@ taken. Errors are `AttemptError`s whose message is written for the candidate.
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import Answer, Assessment, AssessmentItem, Draft, Invitation, token_hash
-from bank.models import Exercise, Question
+from assessments.models import Answer, AssessmentItem, Draft, Invitation
 from bank.question_files import CHOICE_KINDS
 from submissions.models import Submission
 from submissions.services import SubmissionRejected, submission_create
 
-INVITATION_VALID_DAYS = 14
 MAX_ANSWER_CHARS = 10_000
 
 
@@ -41,31 +37,6 @@ class RateLimited(AttemptError):
     def __init__(self, message: str, *, retry_after_s: int) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
-
-
-@transaction.atomic
-def invitation_create(
-    *,
-    assessment: Assessment,
-    candidate_name: str,
-    candidate_email: str,
-    expires_at: datetime | None = None,
-) -> tuple[Invitation, str]:
-    """Invite a candidate; return the invitation and its token, which is shown this once (only
-    its hash is stored). Creates the account that will own the candidate's submissions."""
-    token = secrets.token_urlsafe(32)  # 256 bits
-    candidate = get_user_model().objects.create(username=f"candidate-{secrets.token_hex(8)}")
-    candidate.set_unusable_password()
-    candidate.save(update_fields=["password"])
-    invitation = Invitation.objects.create(
-        assessment=assessment,
-        candidate_name=candidate_name,
-        candidate_email=candidate_email,
-        candidate=candidate,
-        token_hash=token_hash(token),
-        expires_at=expires_at or timezone.now() + timedelta(days=INVITATION_VALID_DAYS),
-    )
-    return invitation, token
 
 
 def invitation_settle(*, invitation: Invitation) -> Invitation:
@@ -94,7 +65,10 @@ def attempt_start(*, invitation: Invitation) -> Invitation:
     invitation = invitation_settle(invitation=invitation)
     if invitation.status == Invitation.Status.INVITED:
         now = timezone.now()
-        duration = timedelta(minutes=invitation.assessment.duration_minutes)
+        # The extra time is an accommodation granted to this candidate, part of their clock.
+        duration = timedelta(
+            minutes=invitation.assessment.duration_minutes + invitation.extra_minutes
+        )
         Invitation.objects.filter(id=invitation.id, status=Invitation.Status.INVITED).update(
             status=Invitation.Status.STARTED, started_at=now, deadline=now + duration
         )
@@ -118,6 +92,8 @@ def attempt_finish(*, invitation: Invitation) -> Invitation:
 
 def closed_reason(invitation: Invitation) -> str:
     """Why the attempt takes no work, in the candidate's words."""
+    if invitation.status == Invitation.Status.REVOKED:
+        return "This invitation was withdrawn by the company that sent it."
     if invitation.status == Invitation.Status.EXPIRED:
         return f"This invitation expired on {invitation.expires_at:%Y-%m-%d %H:%M} UTC."
     if invitation.status == Invitation.Status.INVITED:
@@ -175,9 +151,9 @@ def answer_save(
 ) -> Answer:
     """Keep the candidate's answer to a question, checked against the version shown."""
     _open_attempt(invitation)
-    if item.question is None or item.question.current_version is None:
+    version = item.pinned_question_version
+    if version is None:
         raise AttemptError("This step is not a question.")
-    version = item.question.current_version
     if version.kind in CHOICE_KINDS:
         if text is not None or choices is None:
             raise AttemptError("This question takes choices, not text.")
@@ -202,6 +178,13 @@ def answer_save(
         defaults={**fields, "question_version": version, "saved_at": timezone.now()},
     )
     return answer
+
+
+def submissions_made(invitation: Invitation, item: AssessmentItem, *, suite: str) -> int:
+    """How many submissions of `suite` the candidate has made on the step's exercise."""
+    return Submission.objects.filter(
+        owner=invitation.candidate, exercise_version__exercise_id=item.exercise_id, suite=suite
+    ).count()
 
 
 @transaction.atomic
@@ -231,40 +214,22 @@ def attempt_submit(
             f"Take a breath: you can send again in {wait_s} s (your code is saved).",
             retry_after_s=wait_s,
         )
+    allowed = invitation.assessment.max_submissions
+    if suite == Submission.Suite.HIDDEN and allowed is not None:
+        used = submissions_made(invitation, item, suite=Submission.Suite.HIDDEN)
+        if used >= allowed:
+            raise AttemptError(
+                f"You have used all {allowed} submissions of this exercise. "
+                "Your last graded submission counts; you can still run the public tests."
+            )
     _keep_draft(invitation, item, code)
     try:
         return submission_create(
-            owner=invitation.candidate, exercise=item.exercise, code=code, suite=suite
+            owner=invitation.candidate,
+            exercise=item.exercise,
+            version=item.pinned_exercise_version,
+            code=code,
+            suite=suite,
         )
     except SubmissionRejected as exc:
         raise AttemptError(str(exc)[:1].upper() + str(exc)[1:] + ".") from exc
-
-
-@transaction.atomic
-def assessment_create(
-    *,
-    title: str,
-    duration_minutes: int,
-    steps: list[Exercise | Question],
-    intro: str = "",
-    show_hidden_results: bool = True,
-) -> Assessment:
-    """Create an assessment whose steps are the given exercises and questions, in order."""
-    if duration_minutes < 1:
-        raise ValueError("an assessment lasts at least one minute")
-    assessment = Assessment.objects.create(
-        title=title,
-        intro=intro,
-        duration_minutes=duration_minutes,
-        show_hidden_results=show_hidden_results,
-    )
-    AssessmentItem.objects.bulk_create(
-        AssessmentItem(
-            assessment=assessment,
-            position=position,
-            exercise=step if isinstance(step, Exercise) else None,
-            question=step if isinstance(step, Question) else None,
-        )
-        for position, step in enumerate(steps, start=1)
-    )
-    return assessment

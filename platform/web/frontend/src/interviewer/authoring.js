@@ -1,0 +1,2 @@
+// authoring: to be written.
+export function init() {}

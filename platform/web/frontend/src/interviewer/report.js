@@ -1,0 +1,2 @@
+// report: to be written.
+export function init() {}

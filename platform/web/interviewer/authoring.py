@@ -1,0 +1,5 @@
+"""authoring: to be written."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
