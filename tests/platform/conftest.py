@@ -122,3 +122,39 @@ def platform(
     yield Platform(f"http://127.0.0.1:{port}", worker, web, env, logs)
     web.stop()
     worker.stop()
+
+
+@dataclass
+class Member:
+    """A signed-in member of an organization: their membership and a logged-in test client."""
+
+    membership: Any
+    client: Any
+
+    @property
+    def organization(self) -> Any:
+        return self.membership.organization
+
+
+@pytest.fixture
+def make_member(db: None) -> Any:
+    """make_member(org_slug, role) -> Member: the organization is created on first use, the
+    account is `<role>@<org_slug>.test` with password "pw-<role>-<org_slug>"."""
+    from django.test import Client
+
+    from accounts.models import Organization
+    from accounts.services import member_add
+
+    def make(org_slug: str = "acme", role: str = "owner") -> Member:
+        organization, _ = Organization.objects.get_or_create(
+            slug=org_slug, defaults={"name": org_slug.title()}
+        )
+        email = f"{role}@{org_slug}.test"
+        membership = member_add(
+            organization=organization, email=email, role=role, password=f"pw-{role}-{org_slug}"
+        )
+        client = Client()
+        client.force_login(membership.user)
+        return Member(membership, client)
+
+    return make
