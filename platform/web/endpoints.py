@@ -17,6 +17,7 @@ from assessments.services import (
     AttemptError,
     CodeTooLarge,
     RateLimited,
+    SubmissionLimitReached,
     answer_save,
     attempt_submit,
     draft_save,
@@ -77,6 +78,8 @@ def _attempt_error(exc: AttemptError) -> JsonResponse:
         return error(str(exc), status=403)
     if isinstance(exc, CodeTooLarge):
         return error(str(exc), status=413)
+    if isinstance(exc, SubmissionLimitReached):
+        return error(str(exc), status=409)
     return error(str(exc), status=400)
 
 

@@ -63,6 +63,10 @@ def open_invitation(request: HttpRequest, token: str) -> HttpResponse:
             closed_reason(invitation) + " Ask the company that invited you for a new link.",
             status=410,
         )
+    if invitation.status == Invitation.Status.REVOKED:
+        return message_page(
+            request, "This invitation was withdrawn", closed_reason(invitation), status=410
+        )
     remember_invitation(request, invitation)
     return HttpResponseRedirect(reverse("candidate:home"))
 

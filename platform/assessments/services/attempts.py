@@ -33,6 +33,10 @@ class CodeTooLarge(AttemptError):
     """The code is over settings.MAX_SOURCE_BYTES."""
 
 
+class SubmissionLimitReached(AttemptError):
+    """The assessment's submissions per exercise are used up (runs of the public tests stay)."""
+
+
 class RateLimited(AttemptError):
     def __init__(self, message: str, *, retry_after_s: int) -> None:
         super().__init__(message)
@@ -218,9 +222,9 @@ def attempt_submit(
     if suite == Submission.Suite.HIDDEN and allowed is not None:
         used = submissions_made(invitation, item, suite=Submission.Suite.HIDDEN)
         if used >= allowed:
-            raise AttemptError(
+            raise SubmissionLimitReached(
                 f"You have used all {allowed} submissions of this exercise. "
-                "Your last graded submission counts; you can still run the public tests."
+                "Your best graded submission counts; you can still run the public tests."
             )
     _keep_draft(invitation, item, code)
     try:
