@@ -1,10 +1,10 @@
 """`make run`: the whole platform on one machine, in the foreground; Ctrl-C stops all of it.
 
 Starts Redis (unless one already answers at REDIS_URL), migrates the database, collects static
-files, syncs the exercise bank, makes sure the demo account exists, prints its API token and a
-fresh demo invitation link, then runs a Celery worker (queue cpu), Celery beat (sweeper, reaper)
-and gunicorn. Every process it started is stopped on Ctrl-C (or SIGTERM), or when any of them
-dies.
+files, syncs the exercise bank, makes sure the demo account and the demo organization exist,
+prints the API token, a fresh demo invitation link and the demo organization owner's
+credentials, then runs a Celery worker (queue cpu), Celery beat (sweeper, reaper) and gunicorn.
+Every process it started is stopped on Ctrl-C (or SIGTERM), or when any of them dies.
 
     python deploy/local/run.py [--port 8000] [--host 127.0.0.1] [--concurrency 2]
 """
@@ -138,11 +138,16 @@ def main() -> int:
             ["sync_exercises"],
         ):
             subprocess.run([*manage, *step], env=env, cwd=ROOT, check=True)
-        token, invitation_token = (
+        base = f"http://{options.host}:{options.port}"
+        token, invitation_token, demo_organization = (
             subprocess.run(
-                [*manage, command], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+                [*manage, *command], env=env, cwd=ROOT, check=True, capture_output=True, text=True
             ).stdout.strip()
-            for command in ("create_demo_account", "create_demo_invitation")
+            for command in (
+                ["create_demo_account"],
+                ["create_demo_invitation"],
+                ["ensure_demo_organization", "--base-url", base],
+            )
         )
         celery = [str(BIN / "celery"), "-A", "config"]
         processes.start(
@@ -185,7 +190,6 @@ def main() -> int:
             env,
         )
         _wait_for(options.host, options.port, "the web server")
-        base = f"http://{options.host}:{options.port}"
         print(
             f"""
 TensorJudge is running.
@@ -193,6 +197,8 @@ TensorJudge is running.
   API docs       {base}/api/docs/
   candidate      {base}/a/{invitation_token}
                  (a demo invitation: open it in a browser; a new one at every start)
+  interviewer    {base}/app/
+                 {demo_organization}
   admin          {base}/admin/ (manage.py createsuperuser first)
   demo token     {token}
   try            curl -H "Authorization: Token {token}" {base}/api/v1/exercises

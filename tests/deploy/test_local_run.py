@@ -1,5 +1,5 @@
-"""deploy/local/run.py (`make run`): from nothing to a working API and a working demo
-invitation link, and Ctrl-C stops it all."""
+"""deploy/local/run.py (`make run`): from nothing to a working API, a working demo
+invitation link and a demo organization whose owner can sign in, and Ctrl-C stops it all."""
 
 import json
 import os
@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, Request, build_opener, urlopen
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,6 +108,17 @@ def test_run_starts_everything_serves_the_api_grades_and_stops_everything(tmp_pa
         for asset in assets:
             with urlopen(f"{base}{asset}", timeout=30) as response:
                 assert response.status == 200 and len(response.read()) > 10_000
+        # The demo organization's owner signs in with the printed credentials.
+        demo = re.search(r"Sign in at (\S+) as (\S+) with password (\S+)", output)
+        assert demo and demo.group(1) == f"{base}/accounts/login/", output
+        interviewer = build_opener(HTTPCookieProcessor())
+        with interviewer.open(demo.group(1), timeout=30) as response:
+            csrf = re.search(
+                r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode()
+            )
+        form = {"csrfmiddlewaretoken": csrf.group(1), "username": demo[2], "password": demo[3]}
+        with interviewer.open(demo.group(1), urlencode(form).encode(), timeout=30) as response:
+            assert response.url == f"{base}/app/" and "Demo Company" in response.read().decode()
         started = descendants(runner.pid)
         assert len(started) >= 4  # redis, worker, beat, web (and their children)
         assert stack.answers(redis_port)
