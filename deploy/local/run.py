@@ -139,14 +139,15 @@ def main() -> int:
         ):
             subprocess.run([*manage, *step], env=env, cwd=ROOT, check=True)
         base = f"http://{options.host}:{options.port}"
-        token, invitation_token, demo_organization = (
+        # The organization first: the demo assessment belongs to it.
+        demo_organization, token, invitation_token = (
             subprocess.run(
                 [*manage, *command], env=env, cwd=ROOT, check=True, capture_output=True, text=True
             ).stdout.strip()
             for command in (
+                ["ensure_demo_organization", "--base-url", base],
                 ["create_demo_account"],
                 ["create_demo_invitation"],
-                ["ensure_demo_organization", "--base-url", base],
             )
         )
         celery = [str(BIN / "celery"), "-A", "config"]

@@ -1,10 +1,13 @@
 """`manage.py create_demo_invitation`: a fresh invitation to the demo assessment (created on
-first use from the synced bank); prints its token, which `make run` turns into a link."""
+first use from the synced bank, in the demo organization when it exists, so that its owner sees
+it); prints its token, which `make run` turns into a link."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.models import Organization
+from accounts.services import DEMO_ORGANIZATION
 from assessments.models import Assessment
 from assessments.services import assessment_create, invitation_create
 from bank.models import Exercise, Question
@@ -32,7 +35,12 @@ class Command(BaseCommand):
         parser.add_argument("--minutes", type=int, default=90)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        organization = Organization.objects.filter(slug=DEMO_ORGANIZATION[1]).first()
         assessment = Assessment.objects.filter(title=DEMO_TITLE).first()
+        if assessment is not None and assessment.organization is None and organization:
+            # Made before organizations existed: the demo organization adopts it.
+            assessment.organization = organization
+            assessment.save(update_fields=["organization", "updated_at"])
         if assessment is None:
             steps: list[Exercise | Question] = []
             for kind, slug in DEMO_STEPS:
@@ -46,6 +54,7 @@ class Command(BaseCommand):
                 duration_minutes=options["minutes"],
                 steps=steps,
                 intro=DEMO_INTRO,
+                organization=organization,
             )
         _, token = invitation_create(
             assessment=assessment,
