@@ -64,9 +64,26 @@ def invitation_settle(*, invitation: Invitation) -> Invitation:
 
 
 def attempt_start(*, invitation: Invitation) -> Invitation:
-    """Start the clock: the deadline is the first start + the assessment's duration. Starting
-    again (another tab, another browser) changes nothing."""
+    """Start the clock: the deadline is the first start + the assessment's duration + the
+    candidate's extra time. Starting again (another tab, another browser) changes nothing."""
     invitation = invitation_settle(invitation=invitation)
+    if invitation.status == Invitation.Status.INVITED:
+        with transaction.atomic():
+            _start_clock(invitation.id)
+        invitation.refresh_from_db()
+    if invitation.status != Invitation.Status.STARTED:
+        raise AttemptClosed(closed_reason(invitation))
+    return invitation
+
+
+def _start_clock(invitation_id: object) -> None:
+    # The row is locked while the deadline is computed, so that extra time granted at the same
+    # instant is either in it or refused (the interviewer's change is a guarded UPDATE on INVITED).
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("assessment")
+        .get(id=invitation_id)
+    )
     if invitation.status == Invitation.Status.INVITED:
         now = timezone.now()
         # The extra time is an accommodation granted to this candidate, part of their clock.
@@ -76,10 +93,6 @@ def attempt_start(*, invitation: Invitation) -> Invitation:
         Invitation.objects.filter(id=invitation.id, status=Invitation.Status.INVITED).update(
             status=Invitation.Status.STARTED, started_at=now, deadline=now + duration
         )
-        invitation.refresh_from_db()
-    if invitation.status != Invitation.Status.STARTED:
-        raise AttemptClosed(closed_reason(invitation))
-    return invitation
 
 
 def attempt_finish(*, invitation: Invitation) -> Invitation:
