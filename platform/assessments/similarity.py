@@ -25,6 +25,7 @@ import keyword
 import re
 import tokenize
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 K_TOKENS = 12  # a k-gram: long enough that common idioms alone rarely match
@@ -103,10 +104,16 @@ def _kgrams(toks: list[Token]) -> list[tuple[int, tuple[int, int]]]:
     ]
 
 
+@lru_cache(maxsize=16)
+def _starter_hashes(starter: str) -> frozenset[int]:
+    # Every source of an exercise is compared against the same starter: tokenize it once.
+    return frozenset(h for h, _ in _kgrams(tokens(starter)))
+
+
 def fingerprint(source: str, *, starter: str = "") -> Fingerprints:
     """The winnowed fingerprints of `source`, less every k-gram of `starter`."""
     grams = _kgrams(tokens(source))
-    given = {h for h, _ in _kgrams(tokens(starter))} if starter else set()
+    given = _starter_hashes(starter) if starter else frozenset()
     result = Fingerprints()
     if not grams:
         return result

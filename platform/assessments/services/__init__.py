@@ -25,6 +25,7 @@ from assessments.services.building import (
     assessment_update,
     invitation_create,
 )
+from assessments.services.grading import GradingError, answer_grade
 from assessments.services.invitations import (
     candidate_link,
     invitation_extend,
@@ -39,10 +40,12 @@ __all__ = [
     "MAX_EXTRA_MINUTES",
     "AssessmentError",
     "AttemptClosed",
+    "GradingError",
     "AttemptError",
     "CodeTooLarge",
     "RateLimited",
     "SubmissionLimitReached",
+    "answer_grade",
     "answer_save",
     "assessment_create",
     "assessment_set_steps",
