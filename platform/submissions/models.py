@@ -38,6 +38,11 @@ class Submission(models.Model):
     )
     code = models.TextField()
     suite = models.CharField(max_length=10, choices=Suite.choices, default=Suite.HIDDEN)
+    # A re-grade: the same owner's code graded again against a newer version of the exercise
+    # (its hidden tests fixed). The original keeps its result; reports prefer a graded re-grade.
+    regrade_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="regrades"
+    )
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
