@@ -11,8 +11,10 @@ from submissions.models import Submission
 
 
 def submission_list(*, owner: AbstractBaseUser) -> QuerySet[Submission]:
+    """What `owner` submitted: re-grades (made by the platform when an exercise's tests were
+    fixed, see submissions.services.regrade) are the interviewer's business, not in the list."""
     return (
-        Submission.objects.filter(owner=owner)
+        Submission.objects.filter(owner=owner, regrade_of__isnull=True)
         .select_related("exercise_version__exercise")
         .defer("code", "report", "exercise_version__package")
     )

@@ -200,7 +200,10 @@ def answer_save(
 def submissions_made(invitation: Invitation, item: AssessmentItem, *, suite: str) -> int:
     """How many submissions of `suite` the candidate has made on the step's exercise."""
     return Submission.objects.filter(
-        owner=invitation.candidate, exercise_version__exercise_id=item.exercise_id, suite=suite
+        regrade_of__isnull=True,  # re-grades are the platform's, not the candidate's
+        owner=invitation.candidate,
+        exercise_version__exercise_id=item.exercise_id,
+        suite=suite,
     ).count()
 
 
@@ -220,7 +223,9 @@ def attempt_submit(
     limit = settings.SUBMISSIONS_PER_MINUTE
     window_start = timezone.now() - timedelta(minutes=1)
     recent = list(
-        Submission.objects.filter(owner=invitation.candidate, created_at__gte=window_start)
+        Submission.objects.filter(
+            owner=invitation.candidate, created_at__gte=window_start, regrade_of__isnull=True
+        )
         .order_by("created_at")
         .values_list("created_at", flat=True)[:limit]
     )
