@@ -8,24 +8,21 @@ Screenshots go to $TJ_TEST_ARTIFACTS (default var/test-artifacts)/candidate-brow
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connections
+from browsers import chromium, screenshots
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from assessments.models import Draft, Invitation
 from assessments.services import assessment_create, invitation_create
 from bank.models import Exercise, Question
 
 ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = Path(os.environ.get("TJ_TEST_ARTIFACTS", ROOT / "var" / "test-artifacts"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 GRADING_TIMEOUT_MS = 180_000
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,24 +34,13 @@ def browser(invitation_link: tuple[Invitation, str]) -> Iterator[Browser]:
     Playwright's sync API keeps an event loop in this thread while it runs, and Django
     refuses ORM calls under a running loop (DJANGO_ALLOW_ASYNC_UNSAFE is set for the one
     update the test makes in between)."""
-    with sync_playwright() as playwright:
-        # Debian's chromium: Playwright's own browser download cannot work here.
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+    with chromium() as browser:
         yield browser
-        browser.close()
-        # The test's ORM calls under the running loop opened a connection of their own (Django
-        # keeps connections per async context); closed here, or on PostgreSQL it would hold the
-        # test database open past the run.
-        connections.close_all()
 
 
 @pytest.fixture
-def shots(request: pytest.FixtureRequest) -> Path:
-    folder = ARTIFACTS / "candidate-browser"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def shots() -> Path:
+    return screenshots("candidate-browser")
 
 
 @pytest.fixture

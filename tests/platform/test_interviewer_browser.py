@@ -13,24 +13,21 @@ Screenshots go to $TJ_TEST_ARTIFACTS (default var/test-artifacts)/interviewer-br
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browsers import chromium, screenshots
 from django.conf import settings as django_settings
-from django.db import connections
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from test_similarity_pages import LOOP_BASED, REFERENCE, candidate, disguised
 
 from assessments.services import assessment_create
 from bank.models import Exercise
 
 ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = Path(os.environ.get("TJ_TEST_ARTIFACTS", ROOT / "var" / "test-artifacts"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 GATE_TIMEOUT_MS = 240_000
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,20 +55,13 @@ def session_cookies(platform, bank, make_member, settings) -> dict[str, dict[str
 
 @pytest.fixture
 def browser(session_cookies: dict[str, dict[str, str]]) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+    with chromium() as browser:
         yield browser
-        browser.close()
-        connections.close_all()
 
 
 @pytest.fixture
 def shots() -> Path:
-    folder = ARTIFACTS / "interviewer-browser"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return screenshots("interviewer-browser")
 
 
 def open_file(page: Page, path: str) -> None:

@@ -27,7 +27,7 @@ import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
 import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
 import { python } from "@codemirror/lang-python";
 
-const theme = EditorView.theme({
+export const editorTheme = EditorView.theme({
   "&": { height: "100%", fontSize: "14px", backgroundColor: "#ffffff" },
   "&.cm-focused": { outline: "none" },
   ".cm-scroller": {
@@ -40,6 +40,25 @@ const theme = EditorView.theme({
   ".cm-activeLine": { backgroundColor: "#f5f8fc" },
   "&.cm-editor.cm-readonly .cm-content": { cursor: "default" },
 });
+
+/** What every code editor of the site has (the candidate's IDE, the exercise editor). */
+export function codeEditingBasics() {
+  return [
+    lineNumbers(),
+    highlightActiveLineGutter(),
+    highlightSpecialChars(),
+    history(),
+    drawSelection(),
+    indentOnInput(),
+    syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+    bracketMatching(),
+    closeBrackets(),
+    highlightActiveLine(),
+    highlightSelectionMatches(),
+    EditorState.tabSize.of(4),
+    editorTheme,
+  ];
+}
 
 /**
  * Mounts the editor in `parent` with `doc` and returns {view, setReadOnly}.
@@ -61,22 +80,12 @@ export function createEditor(parent, doc, { onChange, onRun, onSubmit, onSave })
       doc,
       extensions: [
         ideKeys,
-        lineNumbers(),
-        highlightActiveLineGutter(),
-        highlightSpecialChars(),
-        history(),
+        ...codeEditingBasics(),
         foldGutter(),
-        drawSelection(),
         dropCursor(),
         EditorState.allowMultipleSelections.of(true),
-        indentOnInput(),
-        syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-        bracketMatching(),
-        closeBrackets(),
         rectangularSelection(),
         crosshairCursor(),
-        highlightActiveLine(),
-        highlightSelectionMatches(),
         keymap.of([
           ...closeBracketsKeymap,
           ...defaultKeymap,
@@ -87,9 +96,7 @@ export function createEditor(parent, doc, { onChange, onRun, onSubmit, onSave })
         ]),
         python(),
         indentUnit.of("    "),
-        EditorState.tabSize.of(4),
         EditorView.contentAttributes.of({ "aria-label": "Code editor" }),
-        theme,
         readOnly.of([]),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) onChange(update.state.doc.toString());

@@ -1,40 +1,14 @@
 // The exercise editor's CodeMirror: one view whose state is swapped per file, so that each
 // file keeps its own undo history and selection. Python files get Python highlighting and
 // indentation; statement.md, exercise.toml and data files are plain text.
-import {
-  EditorView,
-  keymap,
-  lineNumbers,
-  highlightActiveLineGutter,
-  highlightSpecialChars,
-  drawSelection,
-  highlightActiveLine,
-} from "@codemirror/view";
+import { EditorView, keymap } from "@codemirror/view";
 import { EditorState, Prec } from "@codemirror/state";
-import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
-import {
-  indentOnInput,
-  indentUnit,
-  bracketMatching,
-  syntaxHighlighting,
-  defaultHighlightStyle,
-} from "@codemirror/language";
-import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
-import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
+import { defaultKeymap, historyKeymap, indentWithTab } from "@codemirror/commands";
+import { indentUnit } from "@codemirror/language";
+import { searchKeymap } from "@codemirror/search";
+import { closeBracketsKeymap } from "@codemirror/autocomplete";
 import { python } from "@codemirror/lang-python";
-
-const theme = EditorView.theme({
-  "&": { height: "100%", fontSize: "13px", backgroundColor: "#ffffff" },
-  "&.cm-focused": { outline: "none" },
-  ".cm-scroller": {
-    overflow: "auto",
-    fontFamily:
-      'ui-monospace, "SF Mono", SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace',
-    lineHeight: "1.5",
-  },
-  ".cm-gutters": { backgroundColor: "#f6f8fa", color: "#8b949e", borderRight: "1px solid #e5e8ec" },
-  ".cm-activeLine": { backgroundColor: "#f5f8fc" },
-});
+import { codeEditingBasics } from "../editor.js";
 
 function languageOf(path) {
   return path.endsWith(".py") ? [python(), indentUnit.of("    ")] : [indentUnit.of("  ")];
@@ -50,23 +24,11 @@ export function createFileEditor(parent, { onChange, onSave }) {
 
   const extensionsFor = (path) => [
     Prec.highest(keymap.of([{ key: "Mod-s", run: () => (onSave(), true), preventDefault: true }])),
-    lineNumbers(),
-    highlightActiveLineGutter(),
-    highlightSpecialChars(),
-    history(),
-    drawSelection(),
-    indentOnInput(),
-    syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-    bracketMatching(),
-    closeBrackets(),
-    highlightActiveLine(),
-    highlightSelectionMatches(),
+    ...codeEditingBasics(),
     keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, indentWithTab]),
     ...languageOf(path),
-    EditorState.tabSize.of(4),
     EditorView.contentAttributes.of({ "aria-label": `Editor: ${path}` }),
     EditorView.lineWrapping,
-    theme,
     EditorView.updateListener.of((update) => {
       if (update.docChanged && current !== null) onChange(current, update.state.doc.toString());
     }),
