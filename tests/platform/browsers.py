@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("TJ_TEST_ARTIFACTS", ROOT / "var" / "test-artifacts"))
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
@@ -30,9 +31,17 @@ def chromium() -> Iterator[Browser]:
         yield browser
         browser.close()
         # ORM calls made under the running loop opened connections of their own (Django keeps
-        # them per async context); closed here, or on PostgreSQL one would hold the test
-        # database open past the run.
-        connections.close_all()
+        # them per async context); closed here, under the loop, or on PostgreSQL one would
+        # hold the test database open past the run. Closing is the one ORM call made here.
+        previous = os.environ.get(ASYNC_UNSAFE)
+        os.environ[ASYNC_UNSAFE] = "true"
+        try:
+            connections.close_all()
+        finally:
+            if previous is None:
+                del os.environ[ASYNC_UNSAFE]
+            else:
+                os.environ[ASYNC_UNSAFE] = previous
 
 
 def screenshots(name: str) -> Path:
