@@ -29,6 +29,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from assessments.models import Answer, Assessment, AssessmentItem, Invitation
+from assessments.selectors import assessment_steps
 from bank.question_files import CHOICE_KINDS
 from submissions.models import Submission
 
@@ -202,17 +203,7 @@ def candidate_row(
 
 def assessment_items(assessment: Assessment) -> list[AssessmentItem]:
     """The steps in order, with their pinned versions (packages left in the database)."""
-    return list(
-        AssessmentItem.objects.filter(assessment=assessment)
-        .select_related(
-            "exercise__current_version",
-            "question__current_version",
-            "exercise_version",
-            "question_version",
-        )
-        .defer("exercise__current_version__package", "exercise_version__package")
-        .order_by("position")
-    )
+    return list(assessment_steps(assessment))
 
 
 def _graded_hidden() -> QuerySet[Submission]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from assessments.models import Answer, AssessmentItem, Draft, Invitation, token_hash
+from assessments.models import Answer, Assessment, AssessmentItem, Draft, Invitation, token_hash
 from submissions.models import Submission
 
 
@@ -37,8 +37,13 @@ def invitation_by_id(invitation_id: str) -> Invitation | None:
 
 
 def attempt_items(invitation: Invitation) -> QuerySet[AssessmentItem]:
+    return assessment_steps(invitation.assessment)
+
+
+def assessment_steps(assessment: Assessment) -> QuerySet[AssessmentItem]:
+    """The steps in order, with their pinned versions (packages left in the database)."""
     return (
-        AssessmentItem.objects.filter(assessment=invitation.assessment)
+        AssessmentItem.objects.filter(assessment=assessment)
         .select_related(
             "exercise__current_version",
             "question__current_version",
