@@ -103,6 +103,20 @@ def _check_settings(*, title: str, duration_minutes: int, max_submissions: int |
         raise AssessmentError("The submission limit must be at least 1 (or empty: no limit).")
 
 
+def _audit(
+    assessment: Assessment, actor: AbstractBaseUser | None, action: str, **detail: object
+) -> None:
+    """Record a change of an organization's assessment (the admin's, without one, is not)."""
+    if assessment.organization is not None:
+        audit_record(
+            organization=assessment.organization,
+            actor=actor,
+            action=action,
+            target=assessment,
+            detail=detail,
+        )
+
+
 @transaction.atomic
 def assessment_create(
     *,
@@ -130,14 +144,13 @@ def assessment_create(
         max_submissions=max_submissions,
     )
     items = _add_steps(assessment, steps)
-    if organization is not None:
-        audit_record(
-            organization=organization,
-            actor=created_by,
-            action="assessment.create",
-            target=assessment,
-            detail={"steps": _steps_detail(items), "duration_minutes": duration_minutes},
-        )
+    _audit(
+        assessment,
+        created_by,
+        "assessment.create",
+        steps=_steps_detail(items),
+        duration_minutes=duration_minutes,
+    )
     return assessment
 
 
@@ -181,14 +194,7 @@ def assessment_update(
     for name, value in changed.items():
         setattr(assessment, name, value)
     assessment.save(update_fields=[*changed, "updated_at"])
-    if assessment.organization is not None:
-        audit_record(
-            organization=assessment.organization,
-            actor=actor,
-            action="assessment.update",
-            target=assessment,
-            detail={"changed": sorted(changed)},
-        )
+    _audit(assessment, actor, "assessment.update", changed=sorted(changed))
     return assessment
 
 
@@ -219,14 +225,7 @@ def assessment_set_steps(
         )
     AssessmentItem.objects.filter(assessment=assessment).delete()
     items = _add_steps(assessment, steps)
-    if assessment.organization is not None:
-        audit_record(
-            organization=assessment.organization,
-            actor=actor,
-            action="assessment.steps",
-            target=assessment,
-            detail={"steps": _steps_detail(items)},
-        )
+    _audit(assessment, actor, "assessment.steps", steps=_steps_detail(items))
     return items
 
 
