@@ -31,7 +31,7 @@ def answer_grade(
     the candidate has finished: an answer still being written could change under its grade.
     Grading again replaces the grade. Records "answer.grade" in the audit trail."""
     answer = (
-        Answer.objects.select_for_update()
+        Answer.objects.select_for_update(of=("self",))
         .select_related("question_version", "invitation__assessment", "item__question")
         .get(pk=answer.pk)
     )
