@@ -15,11 +15,15 @@ def grade(*args):
     return manage_without_database("grade", *args)
 
 
-def test_the_reference_kmeans_is_accepted_with_full_points_in_json():
+def test_the_reference_kmeans_is_accepted_with_every_test_passed_in_json():
     result = grade("kmeans", ROOT / "exercises" / "kmeans" / "solution.py", "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["verdict"] == "ACCEPTED" and report["score"] == 100 and report["gradable"]
+    assert report["verdict"] == "ACCEPTED" and report["gradable"]
+    assert all(test["outcome"] == "passed" for test in report["tests"])
+    # The correctness share (80) is certain; the speed share compares the reference with
+    # itself, so on a loaded machine it can fall a hair short of its 20 points (seen: 99.94).
+    assert 80 <= report["score"] <= 100
     assert report["speed"]["ratio"] > 0 and len(report["tests"]) >= 10
     assert {"name", "outcome", "points", "duration_s", "visible", "message"} <= set(
         report["tests"][0]
