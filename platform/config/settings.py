@@ -140,6 +140,7 @@ SUBMISSIONS_PER_MINUTE = env_int("TJ_SUBMISSIONS_PER_MINUTE", 6, low=1, high=100
 MAX_SOURCE_BYTES = 256 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
