@@ -33,5 +33,5 @@ class HasScope(permissions.BasePermission):
         if not isinstance(key, ApiKey):
             return False
         if not key.allows(self.scope):
-            raise exceptions.PermissionDenied(f"this API key lacks the {self.scope!r} scope")
+            raise exceptions.PermissionDenied(f"this API key lacks the {self.scope.value!r} scope")
         return True
