@@ -33,6 +33,9 @@ def _environment(var: Path) -> dict[str, str]:
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "platform"), str(ROOT)])
     env.setdefault("TJ_VAR_DIR", str(var))
+    # One machine: the hiring system trying the API here listens on this machine too, so its
+    # webhook URLs are private addresses (refused by default: see api.webhooks.sender).
+    env.setdefault("TJ_WEBHOOK_ALLOW_PRIVATE_URLS", "true")
     key_file = var / "secret_key"
     if not env.get("DJANGO_SECRET_KEY"):
         if not key_file.exists():

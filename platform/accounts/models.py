@@ -85,3 +85,49 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_label}"
+
+
+class ApiKey(models.Model):
+    """A hiring system's key to the REST API, for one organization, with scopes.
+
+    The key itself (`tj_<prefix>_<secret>`) is shown once at creation; only its SHA-256 is kept.
+    Each key acts through its own service account (`user`), which owns what the key creates
+    (submissions) and is never a member: it cannot sign in to the pages."""
+
+    class Scope(models.TextChoices):
+        READ = "read"  # assessments, invitations, reports, submissions
+        INVITE = "invite"  # + create, revoke, extend invitations; submit code
+        ADMIN = "admin"  # + webhooks
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="api_keys"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_key"
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, unique=True)  # shown in lists, part of the key
+    key_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organization", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (tj_{self.prefix}_…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def allows(self, scope: str) -> bool:
+        """Whether the key may do what `scope` covers (admin > invite > read)."""
+        order = [self.Scope.READ, self.Scope.INVITE, self.Scope.ADMIN]
+        granted = {order.index(s) for s in self.scopes if s in order}
+        return bool(granted) and max(granted) >= order.index(self.Scope(scope))

@@ -7,19 +7,21 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework import permissions, status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Organization
+from accounts.models import ApiKey, Organization
 from accounts.selectors import membership_of
 from api.pagination import Pagination
+from api.selectors import organization_submission_get, organization_submission_list
 from api.serializers import (
     ExerciseDetailOutput,
     ExerciseListOutput,
@@ -44,13 +46,30 @@ from submissions.services import SubmissionRejected, submission_create
 
 
 def _organization(request: Request) -> Organization | None:
-    """The caller's organization: its own exercises and questions are visible beside the
-    shared bank's (none for an account outside any organization)."""
+    """The caller's organization (an API key's, or the member's): its own exercises and
+    questions are visible beside the shared bank's (none for an account outside any)."""
+    if isinstance(request.auth, ApiKey):
+        return request.auth.organization
     membership = membership_of(request.user)
     return membership.organization if membership else None
 
 
+class KeyScopes(permissions.BasePermission):
+    """With an API key: reads need the read scope, submitting code the invite scope (tokens
+    and sessions are not concerned)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        key = request.auth
+        if not isinstance(key, ApiKey):
+            return True
+        scope = "read" if request.method in permissions.SAFE_METHODS else "invite"
+        if not key.allows(scope):
+            raise PermissionDenied(f"this API key lacks the {scope!r} scope")
+        return True
+
+
 class ExerciseListApi(APIView):
+    pagination_class = Pagination  # for the schema: the page, not a bare list
     @extend_schema(responses=ExerciseListOutput(many=True), summary="List the exercise bank")
     def get(self, request: Request) -> Response:
         paginator = Pagination()
@@ -91,6 +110,7 @@ def _language(request: Request, available: list[str]) -> str:
 
 
 class QuestionListApi(APIView):
+    pagination_class = Pagination
     @extend_schema(
         parameters=[
             OpenApiParameter("topic", str, enum=list(TOPICS)),
@@ -124,11 +144,25 @@ class QuestionDetailApi(APIView):
         return Response(QuestionDetailOutput(question, context={"language": language}).data)
 
 
+def _submissions(request: Request) -> QuerySet[Submission]:
+    """An API key reads its organization's submissions (its keys', its candidates'); anyone
+    else their own."""
+    if isinstance(request.auth, ApiKey):
+        return organization_submission_list(organization=request.auth.organization)
+    return submission_list(owner=request.user)
+
+
 class SubmissionListCreateApi(APIView):
-    @extend_schema(responses=SubmissionOutput(many=True), summary="Your submissions, newest first")
+    pagination_class = Pagination
+    permission_classes = [permissions.IsAuthenticated, KeyScopes]
+
+    @extend_schema(
+        responses=SubmissionOutput(many=True),
+        summary="Your submissions (an API key: its organization's), newest first",
+    )
     def get(self, request: Request) -> Response:
         paginator = Pagination()
-        page = paginator.paginate_queryset(submission_list(owner=request.user), request, view=self)
+        page = paginator.paginate_queryset(_submissions(request), request, view=self)
         return paginator.get_paginated_response(SubmissionOutput(page, many=True).data)
 
     @extend_schema(
@@ -156,13 +190,20 @@ class SubmissionListCreateApi(APIView):
 
 
 def _submission_or_404(request: Request, submission_id: UUID) -> Submission:
-    submission = submission_get(owner=request.user, submission_id=submission_id)
+    if isinstance(request.auth, ApiKey):
+        submission = organization_submission_get(
+            organization=request.auth.organization, submission_id=submission_id
+        )
+    else:
+        submission = submission_get(owner=request.user, submission_id=submission_id)
     if submission is None:
         raise NotFound(f"no submission {submission_id}")
     return submission
 
 
 class SubmissionDetailApi(APIView):
+    permission_classes = [permissions.IsAuthenticated, KeyScopes]
+
     @extend_schema(
         responses=SubmissionDetailOutput,
         summary="Status, verdict, score, per-test results, live progress",
@@ -182,10 +223,29 @@ class EventStreamRenderer(BaseRenderer):
 
 
 class SubmissionEventsApi(APIView):
-    renderer_classes = [EventStreamRenderer, JSONRenderer]
+    permission_classes = [permissions.IsAuthenticated, KeyScopes]
+    # JSON first: errors (404, 401...) are JSON whatever the client accepts; the stream itself
+    # is a StreamingHttpResponse of its own type.
+    renderer_classes = [JSONRenderer, EventStreamRenderer]
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # An error is JSON even to a client that accepts only text/event-stream.
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
 
     @extend_schema(
-        responses={(200, "text/event-stream"): OpenApiResponse(OpenApiTypes.STR)},
+        responses={
+            (200, "text/event-stream"): OpenApiResponse(
+                {
+                    "type": "object",
+                    "description": "One event: `event` (test_started, test_finished, ... done)"
+                    " and its JSON `data`",
+                    "properties": {"event": {"type": "string"}, "data": {"type": "string"}},
+                }
+            )
+        },
         summary="Server-Sent Events: each test as it starts and finishes, then `done`",
     )
     def get(self, request: Request, submission_id: UUID) -> StreamingHttpResponse:

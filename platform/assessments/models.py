@@ -132,6 +132,10 @@ class Invitation(models.Model):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # From a hiring system (REST API): its own id for the candidate, and where it wants to be
+    # told about this invitation (a signed POST per event, like a webhook).
+    external_id = models.CharField(max_length=200, blank=True, default="", db_index=True)
+    callback_url = models.URLField(max_length=1000, blank=True, default="")
     last_sent_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
     started_at = models.DateTimeField(null=True, blank=True)

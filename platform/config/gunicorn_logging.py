@@ -14,7 +14,17 @@ class RedactingLogger(Logger):  # type: ignore[misc]
         values: dict[str, Any] = super().atoms(resp, req, environ, request_time)
         # Every string: the request line, path and referer, and the {...}e / {...}i atoms a
         # custom access-log format may name.
-        return {
+        redacted = {
             key: redact_tokens(value) if isinstance(value, str) else value
             for key, value in values.items()
         }
+        # The query string alone (the "q" atom, and {query_string}e) has no path to tell a
+        # signed report link by: redact it through the path it belongs to.
+        query = values.get("q")
+        if isinstance(query, str) and query:
+            path = str(values.get("U", ""))
+            safe = redact_tokens(f"{path}?{query}").partition("?")[2]
+            for key, value in values.items():
+                if value == query:
+                    redacted[key] = safe
+        return redacted

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "web",
 ]
 MIDDLEWARE = [
+    "api.request_id.RequestIdMiddleware",  # first: every response carries X-Request-Id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -44,6 +45,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "web.security.CandidatePageSecurityMiddleware",
+    "api.idempotency.IdempotencyMiddleware",  # last: it stores what the view answered
 ]
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -132,6 +134,24 @@ CELERY_BEAT_SCHEDULE = {
     "reap-sandboxes": {"task": "submissions.reap", "schedule": 600.0},
 }
 
+# -- Webhooks -------------------------------------------------------------------------------------
+# A failing delivery is retried with backoff (30 s doubling to 1 h) for this long; then its
+# endpoint is disabled and the organization's owners are emailed.
+WEBHOOK_GIVE_UP_AFTER_S = env_float("TJ_WEBHOOK_GIVE_UP_AFTER_S", 86400.0, low=0.0)
+# How often Celery beat enqueues the deliveries due (retries) and settles invitations whose
+# link expired or time ran out (so that their events go out).
+WEBHOOK_SWEEP_INTERVAL_S = env_float("TJ_WEBHOOK_SWEEP_INTERVAL_S", 10.0, low=0.5)
+# Off in production: a webhook URL must resolve to public addresses only (the platform must not
+# be made to POST into its own network). On for local receivers (development, tests).
+WEBHOOK_ALLOW_PRIVATE_URLS = env_bool("TJ_WEBHOOK_ALLOW_PRIVATE_URLS", DEBUG)
+CELERY_BEAT_SCHEDULE |= {
+    "sweep-webhooks": {"task": "webhooks.sweep", "schedule": WEBHOOK_SWEEP_INTERVAL_S},
+    "settle-invitations": {
+        "task": "webhooks.settle_invitations",
+        "schedule": WEBHOOK_SWEEP_INTERVAL_S,
+    },
+}
+
 # -- Candidates -----------------------------------------------------------------------------------
 # Runs and submits together, per attempt, in any 60 seconds.
 SUBMISSIONS_PER_MINUTE = env_int("TJ_SUBMISSIONS_PER_MINUTE", 6, low=1, high=1000)
@@ -140,6 +160,7 @@ SUBMISSIONS_PER_MINUTE = env_int("TJ_SUBMISSIONS_PER_MINUTE", 6, low=1, high=100
 MAX_SOURCE_BYTES = 256 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -151,29 +172,65 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["api.ratelimit.ApiKeyRateThrottle"],
 }
+# Requests one API key may make in any 60 seconds (429 + Retry-After past it), counted in this
+# Redis (default: the progress Redis).
+API_REQUESTS_PER_MINUTE = env_int("TJ_API_REQUESTS_PER_MINUTE", 120, low=1, high=1_000_000)
+API_REDIS_URL = env_str("TJ_API_REDIS_URL", "")
+# Idempotency-Key: a retry waits this long for the first request to finish (then 409); a first
+# request unfinished after the lease is taken as dead; responses are replayed for the TTL.
+API_IDEMPOTENCY_WAIT_S = env_float("TJ_API_IDEMPOTENCY_WAIT_S", 10.0, low=0.0, high=600.0)
+API_IDEMPOTENCY_LEASE_S = env_float("TJ_API_IDEMPOTENCY_LEASE_S", 300.0, low=1.0)
+API_IDEMPOTENCY_TTL_S = env_float("TJ_API_IDEMPOTENCY_TTL_S", 86400.0, low=60.0)
+API_DESCRIPTION = """Grade machine-learning exercises, and drive hiring from an applicant
+tracking system: list assessments, invite candidates, follow their status (or receive signed
+webhooks), read their reports.
+
+- **Authentication**: `Authorization: Bearer <key>`, an organization's API key (made by its owner
+  on the API keys page) with a scope: `read` < `invite` < `admin`. Every object is the key's
+  organization's; another's is a 404.
+- **Errors**: `{"error": {"code": "...", "message": "...", "fields": {...}}}`; `code` is stable.
+- **Idempotency**: send `Idempotency-Key: <unique string>` on a POST; a retry with the same key
+  and request gets the first response again (`Idempotent-Replayed: true`), never a second
+  invitation; the same key with another request is a 422 `idempotency_key_reused`.
+- **Rate limits**: per key, per minute; past it 429 `rate_limited` with `Retry-After` (seconds).
+- **Request ids**: every response has `X-Request-Id` (yours, if you send a sane one); quote it
+  when reporting a problem.
+- **Times** are ISO 8601 in UTC; lists are cursor-paginated (`next`, `previous`, `?limit=`)."""
 SPECTACULAR_SETTINGS = {
     "TITLE": "TensorJudge API",
-    "DESCRIPTION": "Grade machine-learning exercises: list the bank, submit code, read verdicts.",
+    "DESCRIPTION": API_DESCRIPTION,
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The errors, rate limits, Idempotency-Key and X-Request-Id every operation shares.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema_conventions.document_conventions",
+    ],
 }
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # Invitation tokens never reach a log (web.security).
-    "filters": {"redact_tokens": {"()": "web.security.RedactTokensFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
+    # Invitation tokens never reach a log (web.security); every line names its request's
+    # X-Request-Id ("-" outside requests: workers, commands).
+    "filters": {
+        "redact_tokens": {"()": "web.security.RedactTokensFilter"},
+        "request_id": {"()": "api.request_id.RequestIdFilter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["redact_tokens"],
+            "filters": ["redact_tokens", "request_id"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("TJ_LOG_LEVEL", "INFO")},

@@ -32,11 +32,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 _TOKEN_IN_PATH = re.compile(r"/a/[^/?#\s\"']+")
+# The signed report link (/r/<invitation id>?t=<token>) opens a report without a session.
+_REPORT_TOKEN = re.compile(r"(/r/[^?\s\"']+\?(?:[^\s\"'#]*&)?t=)[^&#\s\"']+")
 
 
 def redact_tokens(text: str) -> str:
-    """`text` with every invitation link's token replaced by a placeholder."""
-    return _TOKEN_IN_PATH.sub("/a/[redacted]", text)
+    """`text` with every invitation link's token and signed report token replaced by a
+    placeholder."""
+    return _REPORT_TOKEN.sub(r"\1[redacted]", _TOKEN_IN_PATH.sub("/a/[redacted]", text))
 
 
 class RedactTokensFilter(logging.Filter):

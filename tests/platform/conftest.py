@@ -158,3 +158,25 @@ def make_member(db: None) -> Any:
         return Member(membership, client)
 
     return make
+
+
+@pytest.fixture
+def make_api_key(db: None) -> Any:
+    """make_api_key(org_slug="acme", scopes=("read", "invite", "admin")) -> (ApiKey, raw key,
+    an APIClient sending `Authorization: Bearer <key>`); the organization is created on first
+    use."""
+    from accounts.api_keys import api_key_create
+    from accounts.models import Organization
+
+    def make(org_slug: str = "acme", scopes: tuple[str, ...] = ("admin",)) -> Any:
+        organization, _ = Organization.objects.get_or_create(
+            slug=org_slug, defaults={"name": org_slug.title()}
+        )
+        key, raw = api_key_create(
+            organization=organization, name=f"ATS of {org_slug}", scopes=scopes, actor=None
+        )
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        return key, raw, client
+
+    return make

@@ -1,13 +1,14 @@
-"""Tenancy: a member of organization B reaches nothing of organization A.
+"""Tenancy: a member of organization B, or an API key of B, reaches nothing of organization A.
 
 Every URL pattern of the interviewer's pages and of the API is walked (not a hand-picked few):
-each parameter is filled with one of A's objects, and B's owner gets a 404 for every method the
-URL answers, while A's owner reaches the same URL. Pages without parameters (lists, search,
-plots) must not show any of A's names. A URL parameter this test does not know fails the test:
-a new page cannot escape the walk."""
+each parameter is filled with one of A's objects, and B's owner (B's API key, for the API) gets
+a 404 for every method the URL answers, while A's owner (A's key) reaches the same URL. Pages
+without parameters (lists, search, plots) must not show any of A's names. A URL parameter this
+test does not know fails the test: a new page cannot escape the walk."""
 
 from __future__ import annotations
 
+import base64
 import re
 import shutil
 from collections.abc import Iterator
@@ -20,8 +21,10 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.api_keys import api_key_create
 from accounts.audit import audit_record
 from accounts.models import Membership
+from api.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from assessments.models import Answer, Invitation
 from assessments.services import assessment_create, invitation_create
 from bank.models import Exercise, ExerciseDraft, Question, QuestionVersion, Validation
@@ -152,6 +155,24 @@ def world(bank: Path, tmp_path: Path, make_member: Any) -> dict[str, Any]:
         exercise=exercise, content_hash="0" * 64, status=Validation.Status.FAILED
     )
     audit_record(organization=acme, actor=a_owner.membership.user, action="x", target=assessment)
+    a_key, a_raw = api_key_create(
+        organization=acme, name="Acme's ATS", scopes=["admin"], actor=a_owner.membership.user
+    )
+    _, b_raw = api_key_create(
+        organization=b_owner.organization, name="Bravo's ATS", scopes=["admin"], actor=None
+    )
+    endpoint = WebhookEndpoint.objects.create(
+        organization=acme,
+        url="https://ats.acme.test/hooks",
+        events=["invitation.submitted"],
+        secret="whsec_acme",
+    )
+    event = WebhookEvent.objects.create(
+        organization=acme,
+        type="invitation.submitted",
+        payload={"id": str(invitation.id), "candidate_name": A_SECRETS["candidate"]},
+    )
+    delivery = WebhookDelivery.objects.create(endpoint=endpoint, event=event, sequence=1)
     values = {
         "assessment_id": assessment.id,
         "invitation_id": invitation.id,
@@ -164,9 +185,25 @@ def world(bank: Path, tmp_path: Path, make_member: Any) -> dict[str, Any]:
         "member_id": Membership.objects.get(user=a_author.membership.user).id,
         "version_number": exercise.current_version.number,
         "slug": exercise.slug,  # the API's exercise detail
+        "api_key_id": a_key.id,
+        "webhook_id": endpoint.id,
+        "delivery_id": delivery.id,
     }
     assert answer.pk
-    return {"a": a_owner, "b": b_owner, "values": values}
+    return {
+        "a": a_owner,
+        "b": b_owner,
+        "values": values,
+        "a_api": bearer(a_raw),
+        "b_api": bearer(b_raw),
+        "b_raw": b_raw,
+    }
+
+
+def bearer(raw: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return client
 
 
 def _fill(route: str, values: dict[str, Any]) -> tuple[str, list[str]]:
@@ -180,6 +217,9 @@ def _fill(route: str, values: dict[str, Any]) -> tuple[str, list[str]]:
 INTERVIEWER_EXEMPT = {
     # Sign-in, sign-out and password reset are the same for everyone and hold no object.
     "accounts/",
+    # A report opened by a signed link (api.signed_report), not by a session: a 404 for
+    # everyone without the link's token (tests/platform/test_api_reports.py).
+    "r/",
 }
 
 
@@ -230,22 +270,101 @@ def test_pages_without_an_object_show_nothing_of_another_organization(world):
             assert secret not in body, f"{path} shows A's {what} to B"
 
 
-def test_a_member_of_another_organization_gets_404_on_every_api_object(world):
-    api_routes = [
-        route for ns, route in walk(get_resolver().url_patterns) if route.startswith("api/v1/")
+def _api_routes(values: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """(path, parameter names) of every /api/v1/ route filled with A's objects (`slug` is a
+    question's on the question routes, an exercise's elsewhere)."""
+    routes = [
+        route for _, route in walk(get_resolver().url_patterns) if route.startswith("api/v1/")
     ]
-    assert len(api_routes) >= 5
+    assert len(routes) >= 15, routes  # the walk really found the API
+    question = {**values, "slug": values["question_slug"]}
+    return [_fill(route, question if "/questions/" in route else values) for route in routes]
+
+
+# Valid for every POST of the API (extra fields are ignored): B is refused for whose object it
+# names, not for a malformed body.
+API_BODY = {
+    "candidate_name": "Mallory Bravo",
+    "candidate_email": "mallory@bravo.test",
+    "invitations": [{"candidate_name": "Mallory Bravo", "candidate_email": "mallory@bravo.test"}],
+    "minutes": 10,
+}
+API_METHODS = ("get", "post", "delete")
+
+
+def _api_statuses(client: APIClient, path: str) -> dict[str, int]:
+    statuses = {}
+    for method in API_METHODS:
+        response = getattr(client, method)(
+            path, **({"data": API_BODY, "format": "json"} if method == "post" else {})
+        )
+        statuses[method] = response.status_code  # a stream (Server-Sent Events) is not read
+    return statuses
+
+
+def _shows_no_secret(response: Any, path: str) -> None:
+    body = response.content.decode()
+    for what, secret in A_SECRETS.items():
+        assert secret not in body, f"{path} shows A's {what}"
+
+
+def test_an_api_key_of_another_organization_gets_404_on_every_api_object(world):
+    values, a_api, b_api = world["values"], world["a_api"], world["b_api"]
+    refused_get, refused_post = [], []
+    for path, names in _api_routes(values):
+        if not names:
+            _shows_no_secret(b_api.get(path), path)
+            continue
+        statuses = _api_statuses(b_api, path)
+        assert 404 in statuses.values(), f"{path}: B's key got {statuses}"
+        assert set(statuses.values()) <= {404, 405}, f"{path}: B's key got {statuses}"
+        (refused_get if statuses["get"] == 404 else refused_post).append(path)
+    assert len(refused_get) >= 8 and len(refused_post) >= 4, (refused_get, refused_post)
+    # The control: A's own key reaches every one of these objects (B's DELETEs removed nothing).
+    for path in refused_get:
+        status = a_api.get(path).status_code
+        assert status == 200, f"{path}: A's own key gets {status}"
+    for path in refused_post:  # they act: last
+        status = a_api.post(path, API_BODY, format="json").status_code
+        assert status in (200, 201, 202, 409), f"{path}: A's own key gets {status}"
+
+
+def test_a_greenhouse_call_with_another_organizations_key_finds_nothing(world):
+    values = world["values"]
+    basic = base64.b64encode(f"{world['b_raw']}:".encode()).decode()
+    b_greenhouse = APIClient()
+    b_greenhouse.credentials(HTTP_AUTHORIZATION=f"Basic {basic}")
+    status = b_greenhouse.get(
+        "/api/greenhouse/test_status", {"partner_interview_id": str(values["invitation_id"])}
+    )
+    assert status.status_code == 404
+    _shows_no_secret(status, "test_status")
+    sent = b_greenhouse.post(
+        "/api/greenhouse/send_test",
+        {
+            "partner_test_id": str(values["assessment_id"]),
+            "candidate": {"first_name": "Mallory", "last_name": "Bravo", "email": "m@bravo.test"},
+        },
+        format="json",
+    )
+    assert sent.status_code == 404
+    assert not Invitation.objects.filter(candidate_email="m@bravo.test").exists()
+    _shows_no_secret(b_greenhouse.get("/api/greenhouse/list_tests"), "list_tests")
+
+
+def test_a_member_token_of_another_organization_reaches_no_api_object(world):
     token, _ = Token.objects.get_or_create(user=world["b"].membership.user)
     b_api = APIClient()
     b_api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    for route in api_routes:
-        path, names = _fill(route, world["values"])
-        response = b_api.get(path)
-        if names:
-            assert response.status_code == 404, f"{path}: B got {response.status_code}"
-        else:
-            for what, secret in A_SECRETS.items():
-                assert secret not in response.content.decode(), f"{path} shows A's {what}"
+    for path, names in _api_routes(world["values"]):
+        if not names:
+            response = b_api.get(path)
+            _shows_no_secret(response, path)
+            continue
+        statuses = _api_statuses(b_api, path)
+        # 404, or 403 where the route needs an API key (not a member's token).
+        assert set(statuses.values()) <= {403, 404, 405}, f"{path}: B got {statuses}"
+        assert set(statuses.values()) != {405}, f"{path}: B got {statuses}"
     # The control: A's own members do see their exercise through the API.
     a_token, _ = Token.objects.get_or_create(user=world["a"].membership.user)
     a_api = APIClient()

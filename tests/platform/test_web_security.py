@@ -84,3 +84,19 @@ def test_the_access_log_loses_the_token_too():
     atoms = logger.atoms(response, request, environ, timedelta(seconds=0.01))
     assert TOKEN not in str(atoms)
     assert atoms["U"] == "/a/[redacted]"
+
+
+def test_the_signed_report_links_token_is_redacted_from_the_access_log():
+    logger = RedactingLogger(Config())
+    secret = "eyJpIjoiMSJ9:1vB2x3:Zk9signature"
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/r/0b3f8a6e-5d1c-4f6e-9a7b-2c8d9e0f1a2b?t={secret}",
+        "PATH_INFO": "/r/0b3f8a6e-5d1c-4f6e-9a7b-2c8d9e0f1a2b",
+        "QUERY_STRING": f"t={secret}",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+    }
+    response = SimpleNamespace(status="200 OK", sent=0, headers=[])
+    atoms = logger.atoms(response, SimpleNamespace(headers=[]), environ, timedelta(seconds=0.01))
+    assert secret not in str(atoms)
+    assert atoms["q"] == "t=[redacted]"

@@ -11,8 +11,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from api.webhooks import hooks
+from api.webhooks.events import EventType
 from assessments.models import Answer, AssessmentItem, Draft, Invitation
 from bank.question_files import CHOICE_KINDS
 from submissions.models import Submission
@@ -48,19 +51,40 @@ def invitation_settle(*, invitation: Invitation) -> Invitation:
     a started attempt past its deadline becomes SUBMITTED ("the time ran out"). Idempotent."""
     now = timezone.now()
     if invitation.link_expired(now):
-        Invitation.objects.filter(id=invitation.id, status=Invitation.Status.INVITED).update(
+        if Invitation.objects.filter(id=invitation.id, status=Invitation.Status.INVITED).update(
             status=Invitation.Status.EXPIRED
-        )
+        ):
+            hooks.invitation_event(
+                invitation_id=invitation.id, event_type=EventType.INVITATION_EXPIRED
+            )
     elif invitation.status == Invitation.Status.STARTED and invitation.time_is_up(now):
-        Invitation.objects.filter(id=invitation.id, status=Invitation.Status.STARTED).update(
+        if Invitation.objects.filter(id=invitation.id, status=Invitation.Status.STARTED).update(
             status=Invitation.Status.SUBMITTED,
             finished_at=invitation.deadline,
             finish_reason="the time ran out",
-        )
+        ):
+            hooks.invitation_event(
+                invitation_id=invitation.id, event_type=EventType.INVITATION_SUBMITTED
+            )
     else:
         return invitation
     invitation.refresh_from_db()
     return invitation
+
+
+def invitations_settle_due(*, limit: int = 500) -> int:
+    """Settle the invitations whose link expired or whose time ran out while nobody looked
+    (Celery beat runs this, so that hiring systems hear of it); returns how many changed."""
+    now = timezone.now()
+    due = Invitation.objects.filter(
+        Q(status=Invitation.Status.INVITED, expires_at__lte=now)
+        | Q(status=Invitation.Status.STARTED, deadline__lte=now)
+    ).order_by("expires_at")[:limit]
+    settled = 0
+    for invitation in due:
+        before = invitation.status
+        settled += invitation_settle(invitation=invitation).status != before
+    return settled
 
 
 def attempt_start(*, invitation: Invitation) -> Invitation:
@@ -69,14 +93,17 @@ def attempt_start(*, invitation: Invitation) -> Invitation:
     invitation = invitation_settle(invitation=invitation)
     if invitation.status == Invitation.Status.INVITED:
         with transaction.atomic():
-            _start_clock(invitation.id)
+            if _start_clock(invitation.id):
+                hooks.invitation_event(
+                    invitation_id=invitation.id, event_type=EventType.INVITATION_STARTED
+                )
         invitation.refresh_from_db()
     if invitation.status != Invitation.Status.STARTED:
         raise AttemptClosed(closed_reason(invitation))
     return invitation
 
 
-def _start_clock(invitation_id: object) -> None:
+def _start_clock(invitation_id: object) -> bool:
     # The row is locked while the deadline is computed, so that extra time granted at the same
     # instant is either in it or refused (the interviewer's change is a guarded UPDATE on INVITED).
     invitation = (
@@ -90,19 +117,24 @@ def _start_clock(invitation_id: object) -> None:
         duration = timedelta(
             minutes=invitation.assessment.duration_minutes + invitation.extra_minutes
         )
-        Invitation.objects.filter(id=invitation.id, status=Invitation.Status.INVITED).update(
-            status=Invitation.Status.STARTED, started_at=now, deadline=now + duration
-        )
+        started = Invitation.objects.filter(
+            id=invitation.id, status=Invitation.Status.INVITED
+        ).update(status=Invitation.Status.STARTED, started_at=now, deadline=now + duration)
+        return started == 1
+    return False
 
 
 def attempt_finish(*, invitation: Invitation) -> Invitation:
     """End the attempt at the candidate's request; nothing more is accepted after it."""
     invitation = invitation_settle(invitation=invitation)
-    Invitation.objects.filter(id=invitation.id, status=Invitation.Status.STARTED).update(
+    if Invitation.objects.filter(id=invitation.id, status=Invitation.Status.STARTED).update(
         status=Invitation.Status.SUBMITTED,
         finished_at=timezone.now(),
         finish_reason="finished by the candidate",
-    )
+    ):
+        hooks.invitation_event(
+            invitation_id=invitation.id, event_type=EventType.INVITATION_SUBMITTED
+        )
     invitation.refresh_from_db()
     return invitation
 

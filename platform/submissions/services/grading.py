@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 import sandbox
+from api.webhooks import hooks
 from bank.services import exercise_version_unpack
 from graders.package import load_exercise
 from graders.report import Report, Verdict
@@ -91,7 +92,10 @@ def submission_grade(*, submission_id: UUID, worker: str) -> GradeResult:
         return GradeResult.SKIPPED
     submission = claim.submission
     if submission.attempts > settings.GRADING_MAX_ATTEMPTS:
-        return _fail(claim, f"not graded after {settings.GRADING_MAX_ATTEMPTS} attempts")
+        result = _fail(claim, f"not graded after {settings.GRADING_MAX_ATTEMPTS} attempts")
+        if result is GradeResult.FAILED:
+            hooks.submission_finished(submission_id=submission.id)
+        return result
     progress_reset(str(submission.id))
     try:
         exercise = load_exercise(exercise_version_unpack(submission.exercise_version))
@@ -114,8 +118,13 @@ def submission_grade(*, submission_id: UUID, worker: str) -> GradeResult:
             diagnostics=traceback.format_exc()[-4000:],
         )
     if report.verdict is Verdict.SANDBOX_ERROR:
-        return _retry_or_fail(claim, report)
-    return _record(claim, report)
+        result = _retry_or_fail(claim, report)
+    else:
+        result = _record(claim, report)
+    if result in (GradeResult.GRADED, GradeResult.FAILED):
+        # submission.graded, and invitation.graded when it was the attempt's last pending one
+        hooks.submission_finished(submission_id=submission.id)
+    return result
 
 
 def _record(claim: Claim, report: Report) -> GradeResult:

@@ -1,6 +1,7 @@
 """The interviewer's URLs, one list per topic module (each owns its views)."""
 
 from web.interviewer import (
+    api_keys,
     assessments,
     audit,
     authoring,
@@ -8,7 +9,9 @@ from web.interviewer import (
     home,
     members,
     reports,
+    signed_report,
     similarity,
+    webhooks,
 )
 
 app_name = "interviewer"  # web.security adds the CSP to every page of this namespace
@@ -20,6 +23,9 @@ urlpatterns = [
     *authoring.urlpatterns,
     *assessments.urlpatterns,
     *reports.urlpatterns,
+    *signed_report.urlpatterns,
     *similarity.urlpatterns,
     *audit.urlpatterns,
+    *api_keys.urlpatterns,
+    *webhooks.urlpatterns,
 ]
