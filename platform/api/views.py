@@ -9,7 +9,6 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -70,6 +69,7 @@ class KeyScopes(permissions.BasePermission):
 
 class ExerciseListApi(APIView):
     pagination_class = Pagination  # for the schema: the page, not a bare list
+
     @extend_schema(responses=ExerciseListOutput(many=True), summary="List the exercise bank")
     def get(self, request: Request) -> Response:
         paginator = Pagination()
@@ -111,6 +111,7 @@ def _language(request: Request, available: list[str]) -> str:
 
 class QuestionListApi(APIView):
     pagination_class = Pagination
+
     @extend_schema(
         parameters=[
             OpenApiParameter("topic", str, enum=list(TOPICS)),
