@@ -71,6 +71,9 @@ class Exercise:
     preload: tuple[str, ...]
     banned_imports: tuple[str, ...]
     tolerances: dict[str, float] = field(default_factory=dict)
+    # BLAS/OpenMP threads of the candidate's and the reference's workers: 1 unless the exercise
+    # is about parallel code, so a speed ratio compares algorithms, not thread pools.
+    threads: int = 1
 
     @property
     def statement_path(self) -> Path:
@@ -268,11 +271,15 @@ def _parse(document: dict[str, Any], root: Path, label: str) -> tuple[Exercise |
     )
 
     runtime = f.table("runtime")
-    f.unknown(runtime, "runtime", {"preload"})
+    f.unknown(runtime, "runtime", {"preload", "threads"})
     preload = f.strings(runtime, "runtime", "preload")
     for module in preload:
         if module not in PRELOADABLE:
             f.problem("runtime.preload", f"{module!r} is not one of {', '.join(PRELOADABLE)}")
+    threads = int(f.number(runtime, "runtime", "threads", 1, 1, 64))
+    if threads >= limits.pids:
+        # Every thread counts against the pids limit: a pool that size breaks the first import.
+        f.problem("runtime.threads", f"must be below limits.pids ({limits.pids}), got {threads}")
 
     imports = f.table("imports")
     f.unknown(imports, "imports", {"banned"})
@@ -315,6 +322,7 @@ def _parse(document: dict[str, Any], root: Path, label: str) -> tuple[Exercise |
         preload=preload,
         banned_imports=banned,
         tolerances=tolerances,
+        threads=threads,
     ), []
 
 
@@ -330,6 +338,7 @@ def _speed_policy(f: FieldReader, t: dict[str, Any]) -> SpeedPolicy:
         budget_s=f.number(t, p, "budget_s", d.budget_s, 0.1, 600.0),
         target_rse=f.number(t, p, "target_rse", d.target_rse, 0.0001, 1.0),
         suspicious_above=f.number(t, p, "suspicious_above", d.suspicious_above, 1.0, 1e6),
+        confidence=f.number(t, p, "confidence", d.confidence, 0.5, 0.999),
         tie_margin=f.number(t, p, "tie_margin", d.tie_margin, 0.0, 0.5),
     )
     if policy.zero_at >= policy.full_at * (1.0 - policy.tie_margin):

@@ -13,6 +13,10 @@ running the same code differ by a few percent, from memory layout alone):
     fraction = 1                                      if ratio >= full
     fraction = log(ratio/zero_at)/log(full/zero_at)   between zero_at and full
     fraction = 0                                      if ratio <= zero_at
+A measurement whose interval holds full_at is a tie too (full points: the difference is within
+the measured noise), provided the whole interval lies above full_at * (1 - 2 * tie_margin): a
+wide interval (few rounds, one lucky round) says nothing and must not buy points. A ratio above
+`suspicious_above` is flagged for a person to look at and earns the full points, never more.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 
@@ -53,6 +58,21 @@ def points_fraction(ratio: float, policy: SpeedPolicy) -> float:
     return math.log(ratio / policy.zero_at) / math.log(full / policy.zero_at)
 
 
+def is_tie(ratio: float, ci_low: float, ci_high: float, policy: SpeedPolicy) -> bool:
+    """Whether a measurement counts as a tie with the reference (full points, see the module).
+
+    Within the tie margin below full_at, or an interval that holds full_at and is narrow enough
+    to mean something. A measurement clearly faster than full_at (its interval above it) is not
+    a tie: it earns full points by the curve.
+    """
+    if ci_low > policy.full_at:
+        return False
+    if policy.full_at * (1.0 - policy.tie_margin) <= ratio:
+        return True
+    narrow = ci_low >= policy.full_at * (1.0 - 2.0 * policy.tie_margin)
+    return narrow and ci_low <= policy.full_at <= ci_high
+
+
 def median_ci(samples: list[float], confidence: float = 0.95) -> tuple[float, float]:
     """Distribution-free interval for the median, from binomial order statistics.
 
@@ -75,6 +95,14 @@ def median_ci(samples: list[float], confidence: float = 0.95) -> tuple[float, fl
     return ordered[k - 1], ordered[n - k]
 
 
+class StoppedBy(StrEnum):
+    """Why a measurement stopped taking rounds."""
+
+    PRECISION = "precision"  # the relative standard error reached target_rse
+    BUDGET = "budget"  # another round would have run past budget_s
+    ROUNDS = "rounds"  # max_rounds taken
+
+
 @dataclass
 class SpeedResult:
     """One speed test's measurement, as it goes into the report."""
@@ -87,6 +115,8 @@ class SpeedResult:
     reference_median_s: float
     fraction: float
     suspicious: bool
+    tie: bool
+    stopped_by: StoppedBy
     samples: list[float] = field(default_factory=list)  # per-round ratios, in round order
 
     def as_report(self, *, with_samples: bool) -> dict[str, Any]:
@@ -101,6 +131,8 @@ class SpeedResult:
             "reference_median_s": round(self.reference_median_s, 6),
             "fraction": round(self.fraction, 4),
             "suspicious": self.suspicious,
+            "tie": self.tie,
+            "stopped_by": self.stopped_by.value,
         }
         if with_samples:
             # Round order alternates candidate-first, reference-first: odd rounds ran B A.
@@ -109,11 +141,15 @@ class SpeedResult:
 
 
 def relative_standard_error(ratios: list[float]) -> float:
-    """Standard error of the mean log-ratio: roughly the relative error of the ratio."""
+    """Standard error of the median log-ratio: roughly the relative error of the scored ratio.
+
+    The median's standard error is sqrt(pi/2) times the mean's for normal samples (its
+    asymptotic efficiency); the score is the median, so the stopping rule must use that.
+    """
     if len(ratios) < 2:
         return math.inf
     logs = [math.log(r) for r in ratios]
-    return statistics.stdev(logs) / math.sqrt(len(logs))
+    return math.sqrt(math.pi / 2) * statistics.stdev(logs) / math.sqrt(len(logs))
 
 
 Timed = Callable[[Any], tuple[Any, float]]  # case -> (output, seconds)
@@ -128,13 +164,18 @@ def measure(
     policy: SpeedPolicy,
     clock: Callable[[], float] = time.monotonic,
 ) -> SpeedResult:
-    """Run interleaved rounds until the ratio is precise enough or the budget is spent.
+    """Run interleaved rounds until the ratio is precise enough, the budget or the rounds run out.
 
     `make_case(i)` builds round i's fresh inputs; `run_*` call one side and return its output
     and the seconds the trusted side measured; `check(case, candidate_out, reference_out)`
     raises AssertionError when the candidate's output is wrong. Round 0 is a warm-up, checked
-    but not timed.
+    but not timed; its time counts against `budget_s`. Past `min_rounds`, measuring stops as soon
+    as the relative standard error reaches `target_rse`, or when one more round (as long as the
+    last) would end past `budget_s`; it never takes more than `max_rounds`. The budget does not cut
+    below `min_rounds` (fewer rounds make the interval meaningless): the call timeouts and the
+    job's limits bound a slow candidate.
     """
+    started = clock()
     case = make_case(0)
     candidate_out, _ = run_candidate(case)
     reference_out, _ = run_reference(case)
@@ -142,8 +183,9 @@ def measure(
     ratios: list[float] = []
     candidate_times: list[float] = []
     reference_times: list[float] = []
-    started = clock()
+    stopped_by = StoppedBy.ROUNDS
     while len(ratios) < policy.max_rounds:
+        round_started = clock()
         case = make_case(len(ratios) + 1)
         if len(ratios) % 2 == 0:
             candidate_out, t_cand = run_candidate(case)
@@ -156,13 +198,18 @@ def measure(
         candidate_times.append(t_cand)
         reference_times.append(t_ref)
         ratios.append(t_ref / t_cand)
-        if len(ratios) >= policy.min_rounds and (
-            relative_standard_error(ratios) <= policy.target_rse
-            or clock() - started >= policy.budget_s
-        ):
+        if len(ratios) < policy.min_rounds:
+            continue
+        if relative_standard_error(ratios) <= policy.target_rse:
+            stopped_by = StoppedBy.PRECISION
+            break
+        now = clock()
+        if now + (now - round_started) - started > policy.budget_s:
+            stopped_by = StoppedBy.BUDGET
             break
     ratio = statistics.median(ratios)
     ci_low, ci_high = median_ci(ratios, policy.confidence)
+    tie = is_tie(ratio, ci_low, ci_high, policy)
     return SpeedResult(
         ratio=ratio,
         ci_low=ci_low,
@@ -170,7 +217,9 @@ def measure(
         rounds=len(ratios),
         candidate_median_s=statistics.median(candidate_times),
         reference_median_s=statistics.median(reference_times),
-        fraction=points_fraction(ratio, policy),
+        fraction=1.0 if tie else points_fraction(ratio, policy),
         suspicious=ratio > policy.suspicious_above,
+        tie=tie,
+        stopped_by=stopped_by,
         samples=ratios,
     )

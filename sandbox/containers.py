@@ -25,7 +25,8 @@ LABEL_CREATED = "org.tensorjudge.created"
 CHECKER_UID = 10000
 CANDIDATE_UID = 10001
 REFERENCE_UID = 10002
-# BLAS/OpenMP pools sized to the CPU quota: a pool larger than the pids limit breaks imports.
+# BLAS/OpenMP pool sizes, from ContainerSpec.threads (1 unless the exercise asks for more): timed
+# calls compare single-threaded code, and a pool larger than the pids limit breaks imports.
 THREAD_VARIABLES = (
     "OMP_NUM_THREADS",
     "OPENBLAS_NUM_THREADS",
@@ -65,12 +66,13 @@ class ContainerSpec:
     # instead: the kernel then shields it from the candidate's signals (even SIGKILL), and the
     # candidate cannot reach PID 1's stdout through /proc/1/fd to write past the output limit.
     init: bool = True
+    threads: int = 1  # BLAS/OpenMP threads (THREAD_VARIABLES); the exercise's runtime.threads
 
 
 def docker_arguments(spec: ContainerSpec) -> dict[str, Any]:
     """Keyword arguments for `client.containers.create` (docker SDK) for one role."""
     memory = f"{spec.memory_mb}m"
-    threads = str(max(1, int(spec.cpus)))
+    threads = str(max(1, spec.threads))
     environment = {
         "HOME": "/tmp",
         "LANG": "C.UTF-8",

@@ -32,6 +32,9 @@ zero_at = 0.2
 """
 
 
+PRELOAD = 'preload = ["numpy"]'
+
+
 def make_package(root: Path, toml: str = VALID_TOML, slug: str = "demo") -> Path:
     package = root / slug
     for folder in ("tests/public", "tests/hidden", "mutants"):
@@ -56,6 +59,18 @@ def test_a_valid_package_loads_with_its_settings(tmp_path):
     assert exercise.scoring.correctness == 70 and exercise.scoring.speed == 30
     assert exercise.speed.zero_at == 0.2 and exercise.preload == ("numpy",)
     assert exercise.path.is_absolute()
+    assert exercise.threads == 1  # single-threaded BLAS unless the exercise says otherwise
+
+
+def test_every_speed_policy_field_is_read(tmp_path):
+    toml = VALID_TOML.replace("zero_at = 0.2", "zero_at = 0.2\nconfidence = 0.9\ntarget_rse = 0.05")
+    speed = load_exercise(make_package(tmp_path, toml)).speed
+    assert speed.confidence == 0.9 and speed.target_rse == 0.05
+
+
+def test_an_exercise_may_ask_for_more_blas_threads(tmp_path):
+    toml = VALID_TOML.replace('preload = ["numpy"]', 'preload = ["numpy"]\nthreads = 4')
+    assert load_exercise(make_package(tmp_path, toml)).threads == 4
 
 
 def test_the_bank_exercises_load():
@@ -83,9 +98,20 @@ def test_missing_files_and_empty_suites_are_named(tmp_path):
         ('slug = "demo"', 'slug = "Bad Slug"', "slug: must be lowercase"),
         ('title = "Demo"', "", "title: is required"),
         ('preload = ["numpy"]', 'preload = ["pandas"]', "runtime.preload: 'pandas' is not one of"),
+        (
+            PRELOAD,
+            f"{PRELOAD}\nthreads = 0",
+            "exercise.toml: runtime.threads: must be between 1 and 64",
+        ),
+        (PRELOAD, f"{PRELOAD}\nthreads = 65", "runtime.threads: must be between 1 and 64, got 65"),
+        (PRELOAD, f'{PRELOAD}\nthreads = "2"', "exercise.toml: runtime.threads: must be int"),
+        (PRELOAD, f"{PRELOAD}\nthreads = 2.0", "runtime.threads: must be int, got 2.0"),
+        (PRELOAD, f"{PRELOAD}\nthreads = true", "runtime.threads: must be int, got True"),
+        (PRELOAD, f"{PRELOAD}\nthreads = 64", "runtime.threads: must be below limits.pids (64)"),
         ("correctness = 70", "correctness = 80", "correctness + speed.share must be 100"),
         ("zero_at = 0.2", "zero_at = 2.0", "zero_at (2.0) must be below full_at (1.0)"),
         ("zero_at = 0.2", "zero_at = 0.2\ntie_margin = 0.9", "tie_margin: must be between"),
+        ("zero_at = 0.2", "zero_at = 0.2\nconfidence = 1.5", "speed.confidence: must be between"),
         ("[limits]", "[limits]\nwalltime = 3", "limits.walltime: unknown field"),
         ('tags = ["x"]', 'tags = "x"', "tags: must be list"),
     ],
@@ -93,6 +119,16 @@ def test_missing_files_and_empty_suites_are_named(tmp_path):
 def test_bad_fields_are_named_with_file_and_field(tmp_path, replace, by, expected):
     package = make_package(tmp_path, VALID_TOML.replace(replace, by))
     assert expected in problems_of(package)
+
+
+def test_blas_threads_must_fit_under_the_pids_limit(tmp_path):
+    toml = VALID_TOML.replace("memory_mb = 512", "memory_mb = 512\npids = 8")
+    many = make_package(tmp_path / "a", toml.replace(PRELOAD, f"{PRELOAD}\nthreads = 8"))
+    assert "exercise.toml: runtime.threads: must be below limits.pids (8), got 8" in problems_of(
+        many
+    )
+    fits = make_package(tmp_path / "b", toml.replace(PRELOAD, f"{PRELOAD}\nthreads = 7"))
+    assert load_exercise(fits).threads == 7
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
