@@ -44,15 +44,25 @@ class SandboxConfig:
     checker_pids: int = 256
     checker_output_kb: int = 16 * 1024
     startup_slack_s: float = 60.0  # container start and imports, on top of the exercise's wall time
+    # The warm pool (sandbox.pool): at most this many ready sets, within this memory; 0 = no pool
+    # (jobs never look for a ready set; a keeper refuses to start).
+    pool_size: int = 2
+    pool_memory_mb: int = 4096
+    pool_dir: Path = field(default_factory=lambda: REPO_ROOT / "var" / "pool")
 
     @classmethod
     def from_env(cls) -> SandboxConfig:
         checker_default, worker_default = _default_cpusets()
+        jobs_dir = Path(env_str("TJ_SANDBOX_JOBS_DIR", str(REPO_ROOT / "var" / "jobs")))
         return cls(
             image=os.environ.get("TJ_SANDBOX_IMAGE") or None,
-            jobs_dir=Path(env_str("TJ_SANDBOX_JOBS_DIR", str(REPO_ROOT / "var" / "jobs"))),
+            jobs_dir=jobs_dir,
             runtime=env_str("TJ_SANDBOX_RUNTIME", "runc"),
             checker_cpuset=_env_cpuset("TJ_SANDBOX_CHECKER_CPUS", checker_default),
             worker_cpuset=_env_cpuset("TJ_SANDBOX_WORKER_CPUS", worker_default),
             checker_memory_mb=env_int("TJ_SANDBOX_CHECKER_MEMORY_MB", 2048, low=256, high=262144),
+            pool_size=env_int("TJ_POOL_SIZE", 2, low=0, high=64),
+            pool_memory_mb=env_int("TJ_POOL_MEMORY_MB", 4096, low=256, high=1048576),
+            # Beside the jobs' folder: every grading process of the host shares it.
+            pool_dir=Path(env_str("TJ_POOL_DIR", str(jobs_dir.parent / "pool"))),
         )

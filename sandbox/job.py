@@ -1,23 +1,22 @@
 """Run one grading job in Docker: three containers, one event stream, nothing left behind.
 
-The host writes the candidate's file into a fresh job directory, starts the checker, candidate
-and reference containers, reads the checker's JSON-lines events (the only channel it trusts),
-enforces the job's wall-clock limit, and removes every container and file of the job in a
-`finally`, whatever happened. Host code never reads a file the candidate could have written:
-the candidate's mounts are all read-only and results arrive on the checker's stdout.
+The job takes a ready set of containers from the warm pool (`sandbox.pool`) or, when none is
+ready, makes one the same way (`sandbox.sets`); writes the candidate's file and the exercise's
+files into the set's folder; sends each container its part of the job; reads the checker's
+JSON-lines events (the only channel it trusts); enforces the job's wall-clock limit; and removes
+every container and file of the set in a `finally`, whatever happened. Host code never reads a
+file the candidate could have written: the candidate's mounts are all read-only and results
+arrive on the checker's stdout.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import secrets
-import shutil
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,16 +30,9 @@ from docker.models.containers import Container
 from graders import jobspec
 from graders.jobspec import JobSpec
 from graders.package import Exercise
+from sandbox import pool
 from sandbox.config import SandboxConfig
-from sandbox.containers import (
-    CANDIDATE_UID,
-    CHECKER_UID,
-    LABEL_JOB,
-    REFERENCE_UID,
-    Bind,
-    ContainerSpec,
-    docker_arguments,
-)
+from sandbox.sets import ROLES, Profile, SandboxSet, SetFailed, new_set_id
 
 EventCallback = Callable[[dict[str, Any]], None]
 JOB_ID_PATTERN = re.compile(r"[0-9a-f]{16}")
@@ -48,7 +40,7 @@ JOB_ID_PATTERN = re.compile(r"[0-9a-f]{16}")
 
 def new_job_id() -> str:
     """A fresh id for a job: it labels the job's containers and names its folder."""
-    return uuid.uuid4().hex[:16]
+    return new_set_id()
 
 
 @dataclass
@@ -92,9 +84,11 @@ class GradingJob:
         self.suite = suite
         self.on_event = on_event
         self.job_id = job_id or new_job_id()
+        self.job_id_given = job_id is not None  # else a warm set's id becomes the job's
         if not JOB_ID_PATTERN.fullmatch(self.job_id):  # it names a folder and a label
             raise ValueError(f"bad job id {self.job_id!r}")
-        self.job_dir = config.jobs_dir / self.job_id
+        self.profile = Profile.for_exercise(exercise, config, image)
+        self.box: SandboxSet | None = None
         self.containers: dict[str, Container] = {}
         # Fresh generated inputs for every job: answers memorized from one run are of no use in
         # the next.
@@ -110,120 +104,77 @@ class GradingJob:
 
     def run(self) -> JobOutcome:
         try:
-            self.prepare_files()
-            self.create_containers()
-            self.mark("created_s")
-            for role in ("checker", "reference", "candidate"):
-                self.containers[role].start()
+            self.box = self.acquire()
+            try:
+                self.start_job()
+            except (docker.errors.DockerException, OSError, SetFailed):
+                if not self.outcome.timings.get("warm_set"):
+                    raise
+                # A warm set that died while it waited (its engine restarted, a container
+                # killed): it never ran anything of this job, so the job starts over cold.
+                self.cleanup()
+                self.box = self.acquire(cold=True)
+                self.start_job()
             self.mark("started_s")
             self.follow_checker()
             self.collect_facts()
-        except (docker.errors.DockerException, OSError) as exc:
+        except (docker.errors.DockerException, OSError, SetFailed) as exc:
             self.outcome.error = f"{type(exc).__name__}: {exc}"
         finally:
             self.cleanup()
             self.mark("total_s")
         return self.outcome
 
-    def prepare_files(self) -> None:
-        self.config.jobs_dir.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.config.jobs_dir, 0o700)
-        self.job_dir.mkdir(mode=0o700)
-        (self.job_dir / "candidate").mkdir()
-        # O_EXCL | O_NOFOLLOW: a fresh file in a fresh directory, never through a planted link.
-        fd = os.open(
-            self.job_dir / "candidate" / "solution.py",
-            os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
-            0o444,
+    def start_job(self) -> None:
+        assert self.box is not None
+        self.containers = self.box.containers
+        self.box.load(self.exercise, self.source)
+        self.box.go(self.job_argv())
+
+    def acquire(self, *, cold: bool = False) -> SandboxSet:
+        """A ready set: a warm one from the pool, else one made now under the job's own id."""
+        set_id = (
+            None
+            if cold
+            else pool.take(self.config, self.profile, self.job_id if self.job_id_given else None)
         )
-        with os.fdopen(fd, "wb") as f:
-            f.write(self.source)
-        for side in ("candidate-socket", "reference-socket"):
-            path = self.job_dir / side
-            path.mkdir()
-            # The checker (own uid) creates the socket here; the worker side mounts it read-only.
-            os.chmod(path, 0o777)
+        if set_id is not None:
+            box = SandboxSet(self.client, self.config, self.profile, set_id)
+            self.box = box  # cleanup removes it whatever happens next
+            if not self.job_id_given:  # one id for the job, its containers and its folder
+                self.job_id = self.outcome.job_id = set_id
+            for role in ROLES:
+                box.containers[role] = self.client.containers.get(f"tj-{set_id}-{role}")
+            self.outcome.timings["warm_set"] = 1.0
+            self.mark("created_s")
+            return box
+        if cold and not self.job_id_given:
+            self.job_id = self.outcome.job_id = new_job_id()
+        box = SandboxSet(self.client, self.config, self.profile, self.job_id)
+        self.box = box
+        self.outcome.timings["warm_set"] = 0.0
+        box.create()
+        self.mark("created_s")
+        box.start()
+        box.wait_ready(self.config.startup_slack_s)
+        self.mark("ready_s")
+        return box
 
-    def create_containers(self) -> None:
-        job_dir = self.job_dir
-        specs = [
-            self.checker_spec(),
-            # The candidate's file and the reference's get the same container, limits and
-            # command: only the module, the uid and the banned imports differ.
-            self.worker_spec("candidate", CANDIDATE_UID, job_dir / "candidate" / "solution.py"),
-            self.worker_spec("reference", REFERENCE_UID, self.exercise.solution_path),
-        ]
-        for spec in specs:
-            self.containers[spec.role] = self.client.containers.create(**docker_arguments(spec))
-
-    def common(self) -> dict[str, Any]:
-        return {
-            "job_id": self.job_id,
-            "image": self.image,
-            "runtime": self.config.runtime,
-            "created_at": self.created_at,
-        }
-
-    def support_binds(self) -> list[Bind]:
-        support = self.exercise.support_path
-        return [Bind(str(support), "/exercise/support")] if support.is_dir() else []
-
-    def checker_spec(self) -> ContainerSpec:
+    def job_argv(self) -> dict[str, list[str]]:
+        """What each container runs once its imports are done (see graders.warm)."""
         spec = JobSpec.for_exercise(self.exercise, self.suite, seed=self.outcome.seed)
-        sockets = [
-            Bind(str(self.job_dir / f"{side}-socket"), os.path.dirname(path), read_only=False)
-            for side, path in (
-                ("candidate", jobspec.CANDIDATE_SOCKET),
-                ("reference", jobspec.REFERENCE_SOCKET),
-            )
-        ]
-        return ContainerSpec(
-            role="checker",
-            uid=CHECKER_UID,
-            command=["python", "-I", "-m", "graders.checker", "--spec", spec.to_json()],
-            memory_mb=self.config.checker_memory_mb,
-            pids=self.config.checker_pids,
-            cpus=1.0,
-            cpuset=self.config.checker_cpuset,
-            tmpfs_mb=256,
-            log_kb=self.config.checker_output_kb,
-            binds=[
-                Bind(str(self.exercise.path / "tests"), "/exercise/tests"),
-                *self.support_binds(),
-                Bind(str(self.job_dir / "candidate" / "solution.py"), jobspec.CANDIDATE_SOURCE),
-                *sockets,
-            ],
-            environment={"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
-            **self.common(),
-        )
-
-    def worker_spec(self, role: str, uid: int, module: Path) -> ContainerSpec:
+        argv = {"checker": ["--spec", spec.to_json()]}
         ex = self.exercise
-        banned = ex.banned_imports if role == "candidate" else ()
-        command = [
-            "python", "-I", "-m", "graders.runner", "--socket", jobspec.WORKER_SOCKET,
-            "--module", "/candidate/solution.py", "--support", "/exercise/support",
-            "--preload", ",".join(ex.preload), "--banned", ",".join(banned),
-            "--output-limit", str(ex.limits.output_kb * 1024),
-        ]  # fmt: skip
-        return ContainerSpec(
-            role=role,
-            uid=uid,
-            command=command,
-            memory_mb=ex.limits.memory_mb,
-            pids=ex.limits.pids,
-            cpus=ex.limits.cpus,
-            cpuset=self.config.worker_cpuset,
-            tmpfs_mb=ex.limits.tmpfs_mb,
-            log_kb=256,
-            init=False,
-            binds=[
-                Bind(str(module), "/candidate/solution.py"),
-                *self.support_binds(),
-                Bind(str(self.job_dir / f"{role}-socket"), os.path.dirname(jobspec.WORKER_SOCKET)),
-            ],
-            **self.common(),
-        )
+        for role in ("candidate", "reference"):
+            # Same command for both: only the module, the uid and the banned imports differ.
+            banned = ex.banned_imports if role == "candidate" else ()
+            argv[role] = [
+                "--socket", jobspec.WORKER_SOCKET,
+                "--module", "/candidate/solution.py", "--support", "/exercise/support",
+                "--preload", ",".join(ex.preload), "--banned", ",".join(banned),
+                "--output-limit", str(ex.limits.output_kb * 1024),
+            ]  # fmt: skip
+        return argv
 
     def follow_checker(self) -> None:
         """Read the checker's events until it exits or the wall-clock limit passes."""
@@ -297,27 +248,13 @@ class GradingJob:
                 self.outcome.peak_memory_bytes[role] = peak_memory_bytes(container)
 
     def cleanup(self) -> None:
-        """Remove every container of this job (by label, so half-created ones too) and its files."""
+        """Remove every container of this job's set (by label, so half-created ones too) and its
+        files; then the pool forgets the set."""
         started = time.monotonic()
-        found = list(self.containers.values())
-        with contextlib.suppress(docker.errors.DockerException):
-            found += self.client.containers.list(
-                all=True, filters={"label": f"{LABEL_JOB}={self.job_id}"}
-            )
-        seen: set[str | None] = set()
-        for container in found:
-            if container.id in seen:
-                continue
-            seen.add(container.id)
-            with contextlib.suppress(docker.errors.NotFound):
-                try:
-                    container.remove(force=True)
-                except docker.errors.APIError as exc:
-                    self.outcome.error = (
-                        self.outcome.error or f"could not remove a container: {exc}"
-                    )
-        # shutil.rmtree does not follow symlinks (fd-based on Linux); only the checker wrote here.
-        shutil.rmtree(self.job_dir, ignore_errors=True)
+        if self.box is not None:
+            error = self.box.destroy()
+            self.outcome.error = self.outcome.error or error
+            pool.release_claim(self.config, self.box.id)
         self.outcome.timings["cleanup_s"] = time.monotonic() - started
 
 

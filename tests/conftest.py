@@ -28,7 +28,13 @@ def docker_client():
 @pytest.fixture(scope="session")
 def sandbox_config(tmp_path_factory):
     config = SandboxConfig.from_env()
-    return SandboxConfig(**{**config.__dict__, "jobs_dir": tmp_path_factory.mktemp("jobs")})
+    return SandboxConfig(
+        **{
+            **config.__dict__,
+            "jobs_dir": tmp_path_factory.mktemp("jobs"),
+            "pool_dir": tmp_path_factory.mktemp("pool"),
+        }
+    )
 
 
 @pytest.fixture

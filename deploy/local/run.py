@@ -3,7 +3,8 @@
 Starts Redis (unless one already answers at REDIS_URL), migrates the database, collects static
 files, syncs the exercise bank, makes sure the demo account and the demo organization exist,
 prints the API token, a fresh demo invitation link and the demo organization owner's
-credentials, then runs a Celery worker (queue cpu), Celery beat (sweeper, reaper) and gunicorn.
+credentials, then runs a Celery worker (queue cpu), the sandbox's warm pool (TJ_POOL_SIZE sets,
+0 for none), Celery beat (sweeper, reaper) and gunicorn.
 Every process it started is stopped on Ctrl-C (or SIGTERM), or when any of them dies.
 
     python deploy/local/run.py [--port 8000] [--host 127.0.0.1] [--concurrency 2]
@@ -33,6 +34,8 @@ def _environment(var: Path) -> dict[str, str]:
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "platform"), str(ROOT)])
     env.setdefault("TJ_VAR_DIR", str(var))
+    # The sandbox's job folders and warm pool live with the rest of this platform's state.
+    env.setdefault("TJ_SANDBOX_JOBS_DIR", str(var / "jobs"))
     # One machine: the hiring system trying the API here listens on this machine too, so its
     # webhook URLs are private addresses (refused by default: see api.webhooks.sender).
     env.setdefault("TJ_WEBHOOK_ALLOW_PRIVATE_URLS", "true")
@@ -170,6 +173,24 @@ def main() -> int:
             ],
             env,
         )
+        if int(env.get("TJ_POOL_SIZE", "2") or 0) > 0:
+            # The warm pool: sets of sandbox containers with their imports done, ahead of need.
+            processes.start(
+                "pool",
+                [
+                    str(BIN / "python"),
+                    "-m",
+                    "sandbox",
+                    "pool",
+                    "--warm",
+                    env.get("TJ_POOL_WARM", "kmeans"),
+                    "--redis-url",
+                    env.get("REDIS_URL", "redis://127.0.0.1:6379"),
+                    "--queue",
+                    "cpu",
+                ],
+                env,
+            )
         processes.start(
             "beat", [*celery, "beat", "-l", "info", "-s", str(var / "celerybeat-schedule")], env
         )

@@ -5,12 +5,17 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, Request, build_opener, urlopen
+
+import docker
+
+from sandbox.containers import LABEL_JOB
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "platform"))
@@ -84,6 +89,13 @@ def test_run_starts_everything_serves_the_api_grades_and_stops_everything(tmp_pa
         assert f"{base}/api/docs/" in output
         exercises = api(base, token, "/api/v1/exercises")
         assert {"kmeans", "backprop"} <= {e["slug"] for e in exercises["results"]}
+        # The warm pool is on: it prepares a set for kmeans (TJ_POOL_WARM), and the job takes it.
+        assert "warm pool: up to 2 sets" in output
+        stack.wait_until(
+            lambda: any((tmp_path / "pool" / "ready").glob("*.*")),
+            timeout_s=120,
+            what="a warm sandbox set",
+        )
         code = (ROOT / "exercises" / "kmeans" / "solution.py").read_text()
         created = api(base, token, "/api/v1/submissions", {"exercise": "kmeans", "code": code})
         graded = stack.wait_until(
@@ -96,6 +108,18 @@ def test_run_starts_everything_serves_the_api_grades_and_stops_everything(tmp_pa
             what="the submission to be graded",
         )
         assert graded["verdict"] == "ACCEPTED"
+        with sqlite3.connect(tmp_path / "db.sqlite3") as db:
+            [(report,)] = db.execute(
+                "SELECT report FROM submissions_submission WHERE id = ?",
+                (created["id"].replace("-", ""),),
+            ).fetchall()
+        assert json.loads(report)["timings"]["warm_set"] == 1.0
+        # The pool makes another set; at stop it must go with everything else.
+        refilled = stack.wait_until(
+            lambda: [p.name.split(".")[1] for p in (tmp_path / "pool" / "ready").glob("*.*")],
+            timeout_s=120,
+            what="the pool to make another set",
+        )
         # The demo invitation link works: it leads to the intro, whose script and style are served.
         link = re.search(r"candidate\s+(http://\S+/a/\S+)", output).group(1)
         browser = build_opener(HTTPCookieProcessor())  # the attempt lives in the session
@@ -127,6 +151,11 @@ def test_run_starts_everything_serves_the_api_grades_and_stops_everything(tmp_pa
         runner.wait(timeout=60)
     time.sleep(0.5)
     assert [pid for pid in started if alive(pid)] == []
+    # The pool's sets went with it: no container of them is left.
+    engine = docker.from_env()
+    for set_id in refilled:
+        assert engine.containers.list(all=True, filters={"label": f"{LABEL_JOB}={set_id}"}) == []
+    assert list((tmp_path / "pool" / "ready").iterdir()) == []
     assert not stack.answers(port) and not stack.answers(redis_port)
     assert runner.returncode == 0
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600

@@ -7,6 +7,10 @@ host clean: no container, process, mount, file or socket of the job, the engine 
 disk unchanged. Timing cheats (`# base:` names the honest code they are appended to) must be
 ACCEPTED and score no better on speed than that honest code. The table of results is written to
 var/reports/hostile.md.
+
+The suite runs with the warm pool on: before each case a ready set waits (started ahead, its
+imports done), and the case takes it. The ready set of the pool is the only sandbox left running
+between cases, and it is a fresh one: never the set the case used.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import sandbox
 from graders.package import load_exercise
 from graders.report import Verdict
 from sandbox.containers import CANDIDATE_UID, CHECKER_UID, LABEL_JOB, REFERENCE_UID
+from sandbox.pool import Keeper
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -80,7 +85,8 @@ class HostState:
     free_bytes: int
 
 
-def host_state(docker_root: str) -> HostState:
+def host_state(docker_root: str, pool_containers: list[str]) -> HostState:
+    """Sandbox processes, overlay mounts and free disk, leaving out the pool's ready set."""
     processes = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
@@ -90,11 +96,16 @@ def host_state(docker_root: str) -> HostState:
         except OSError:
             continue
         if int(fields.get("Uid", "0").split()[0]) in SANDBOX_UIDS:
-            processes.append(f"{status.parent.name} {fields.get('Name', '').strip()}")
+            try:
+                cgroup = (status.parent / "cgroup").read_text()
+            except OSError:
+                continue
+            if not any(cid in cgroup for cid in pool_containers):
+                processes.append(f"{status.parent.name} {fields.get('Name', '').strip()}")
     mounts = Path("/proc/self/mounts").read_text().splitlines()
     return HostState(
         sandbox_processes=tuple(processes),
-        overlay_mounts=sum(1 for m in mounts if m.startswith("overlay ")),
+        overlay_mounts=sum(1 for m in mounts if m.startswith("overlay ")) - len(pool_containers),
         free_bytes=shutil.disk_usage(docker_root).free,
     )
 
@@ -102,6 +113,25 @@ def host_state(docker_root: str) -> HostState:
 @pytest.fixture(scope="module")
 def kmeans():
     return load_exercise(ROOT / "exercises" / "kmeans")
+
+
+@pytest.fixture(scope="module")
+def warm_pool(kmeans, docker_client, sandbox_config):
+    keeper = Keeper(docker_client, sandbox_config, size=1).start()
+    keeper.prewarm(kmeans)
+    yield keeper
+    keeper.stop()
+
+
+def ready_pool_containers(keeper: Keeper, kmeans, docker_client) -> list[str]:
+    """Wait for the pool's one ready set (so nothing is starting); its container ids."""
+    assert keeper.wait_ready(kmeans, 1, timeout_s=120), "the pool made no ready set"
+    assert keeper.starting == {}
+    return [
+        c.id
+        for set_id in keeper.ready
+        for c in docker_client.containers.list(all=True, filters={"label": f"{LABEL_JOB}={set_id}"})
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -132,12 +162,16 @@ def graded_bases(kmeans, docker_client, sandbox_config):
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_hostile_submission_fails_alone_and_leaves_nothing_behind(
-    case, kmeans, docker_client, sandbox_config, results, graded_bases
+    case, kmeans, docker_client, sandbox_config, results, graded_bases, warm_pool
 ):
     docker_root = docker_client.info()["DockerRootDir"]
-    before = host_state(docker_root)
+    warm = ready_pool_containers(warm_pool, kmeans, docker_client)
+    before = host_state(docker_root, warm)
     report = sandbox.grade(kmeans, case.source, config=sandbox_config, client=docker_client)
-    after = host_state(docker_root)
+    assert report.timings.get("warm_set") == 1.0, "the case did not take the ready set"
+    fresh = ready_pool_containers(warm_pool, kmeans, docker_client)
+    assert not set(fresh) & set(warm), "a used set came back to the pool"
+    after = host_state(docker_root, fresh)
     total_s = report.timings.get("total_s", 0.0)
     expected = ("" if case.exact else "not ") + case.verdict.value
     row = [case.name, expected, report.verdict.value, f"{report.score:.1f}", f"{total_s:.1f}", ""]

@@ -71,7 +71,13 @@ def submissions_release_orphans(*, worker: str) -> list[str]:
     config = SandboxConfig.from_env()
     orphans = Submission.objects.filter(status=Submission.Status.RUNNING, claimed_by=worker)
     for submission_id, job_id in orphans.values_list("id", "sandbox_job_id"):
-        reap(client, jobs_dir=config.jobs_dir, older_than_s=0.0, only_jobs={job_id})
+        reap(
+            client,
+            jobs_dir=config.jobs_dir,
+            pool_dir=config.pool_dir,
+            older_than_s=0.0,
+            only_jobs={job_id},
+        )
         if Submission.objects.filter(
             id=submission_id,
             status=Submission.Status.RUNNING,
@@ -94,10 +100,12 @@ def sandboxes_reap() -> list[str]:
         .exclude(sandbox_job_id="")
         .values_list("sandbox_job_id", flat=True)
     )
+    config = SandboxConfig.from_env()
     try:
         return reap(
             docker.from_env(),
-            jobs_dir=SandboxConfig.from_env().jobs_dir,
+            jobs_dir=config.jobs_dir,
+            pool_dir=config.pool_dir,
             older_than_s=REAP_GRACE_S,
             live_jobs=live,
         )
