@@ -87,7 +87,7 @@ class GradingJob:
         self.job_id_given = job_id is not None  # else a warm set's id becomes the job's
         if not JOB_ID_PATTERN.fullmatch(self.job_id):  # it names a folder and a label
             raise ValueError(f"bad job id {self.job_id!r}")
-        self.profile = Profile.for_exercise(exercise, config, image)
+        self.profile = Profile.for_exercise(exercise, config, image, suite)
         self.box: SandboxSet | None = None
         self.containers: dict[str, Container] = {}
         # Fresh generated inputs for every job: answers memorized from one run are of no use in

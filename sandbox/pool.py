@@ -155,7 +155,7 @@ class Keeper:
         memory_budget_mb: int | None = None,
         queue_length: Callable[[], int] | None = None,
         idle_ttl_s: float = 1800.0,
-        max_starting: int = 1,
+        max_starting: int = 2,
     ) -> None:
         self.client = client
         self.config = config
@@ -204,24 +204,26 @@ class Keeper:
         if self.lock_file is not None:
             self.lock_file.close()
 
-    def prewarm(self, exercise: Exercise) -> Profile:
+    def prewarm(self, exercise: Exercise, suite: str = "hidden") -> Profile:
         """Ask for ready sets of `exercise`'s profile before any job of it comes."""
-        profile = self.profile_for(exercise)
+        profile = self.profile_for(exercise, suite)
         want = self.wanted_dir / f"{profile.key}.json"
         want.write_text(profile.to_json())
         return profile
 
-    def profile_for(self, exercise: Exercise) -> Profile:
+    def profile_for(self, exercise: Exercise, suite: str = "hidden") -> Profile:
         if self.image is None:
             self.image = ensure_image(self.client, build_base_if_missing=False)
-        return Profile.for_exercise(exercise, self.config, self.image)
+        return Profile.for_exercise(exercise, self.config, self.image, suite)
 
     def ready_count(self, profile: Profile) -> int:
         return sum(1 for name in os.listdir(self.ready_dir) if name.startswith(profile.key + "."))
 
-    def wait_ready(self, exercise: Exercise, count: int = 1, timeout_s: float = 180.0) -> bool:
+    def wait_ready(
+        self, exercise: Exercise, count: int = 1, timeout_s: float = 180.0, suite: str = "hidden"
+    ) -> bool:
         """Block until `count` sets of the exercise's profile are ready; False at the timeout."""
-        profile = self.profile_for(exercise)
+        profile = self.profile_for(exercise, suite)
         deadline = time.monotonic() + timeout_s
         with self.changed:
             while self.ready_count(profile) < count:

@@ -65,7 +65,8 @@ def reap(
         job = leftover(set_id, now - _age_s(labels.get(LABEL_CREATED, ""), now))
         if job is None:
             continue
-        with contextlib.suppress(docker.errors.NotFound):
+        # NotFound, or a removal already in progress (its own job's cleanup got there first)
+        with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
             container.remove(force=True)
         reaped.add(job)
     if jobs_dir.is_dir():

@@ -37,6 +37,7 @@ import shutil
 import stat
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,13 +97,17 @@ class Profile:
     worker_cpuset: str
 
     @classmethod
-    def for_exercise(cls, exercise: Exercise, config: SandboxConfig, image: str) -> Profile:
+    def for_exercise(
+        cls, exercise: Exercise, config: SandboxConfig, image: str, suite: str = "hidden"
+    ) -> Profile:
         limits = exercise.limits
         return cls(
             image=image,
             runtime=config.runtime,
             preload=tuple(exercise.preload),
-            checker_preload=tuple(sorted(set(exercise.preload) | tests_frameworks(exercise))),
+            checker_preload=tuple(
+                sorted(set(exercise.preload) | tests_frameworks(exercise, suite))
+            ),
             memory_mb=limits.memory_mb,
             cpus=limits.cpus,
             pids=limits.pids,
@@ -131,11 +136,13 @@ class Profile:
         return cls(**data)
 
 
-def tests_frameworks(exercise: Exercise) -> set[str]:
-    """The preloadable frameworks the exercise's test modules import (found without running
-    them): the checker imports them before its job, so collecting the tests costs little."""
+def tests_frameworks(exercise: Exercise, suite: str) -> set[str]:
+    """The preloadable frameworks the suite's test modules import (found without running them,
+    in tests/<suite>/ and the shared modules beside it): the checker imports them before its
+    job, so collecting the tests costs little."""
+    tests = exercise.path / "tests"
     found: set[str] = set()
-    for path in sorted((exercise.path / "tests").rglob("*.py")):
+    for path in sorted([*tests.glob("*.py"), *(tests / suite).rglob("*.py")]):
         with contextlib.suppress(OSError, SyntaxError, ValueError):
             for node in ast.walk(ast.parse(path.read_bytes())):
                 if isinstance(node, ast.Import):
@@ -189,8 +196,10 @@ class SandboxSet:
             self.containers[spec.role] = self.client.containers.create(**arguments)
 
     def start(self) -> None:
-        for role in ROLES:
-            self.containers[role].start()
+        # In parallel: each start waits mostly on the runtime, not on this process.
+        with ThreadPoolExecutor(len(ROLES)) as starting:
+            for done in [starting.submit(c.start) for c in self.containers.values()]:
+                done.result()
 
     def probe_ready(self) -> bool:
         """Whether every container waits on its go FIFO (imports done)."""
@@ -281,16 +290,19 @@ class SandboxSet:
             found += self.client.containers.list(
                 all=True, filters={"label": f"{LABEL_JOB}={self.id}"}
             )
-        seen: set[str | None] = set()
-        for container in found:
-            if container.id in seen:
-                continue
-            seen.add(container.id)
+        unique = {container.id: container for container in found}
+
+        def remove(container: Container) -> str | None:
             with contextlib.suppress(docker.errors.NotFound):
                 try:
                     container.remove(force=True)
                 except docker.errors.APIError as exc:
-                    error = error or f"could not remove a container: {exc}"
+                    return f"could not remove a container: {exc}"
+            return None
+
+        with ThreadPoolExecutor(max(1, len(unique))) as removing:
+            for problem in removing.map(remove, unique.values()):
+                error = error or problem
         # shutil.rmtree does not follow symlinks (fd-based on Linux); only the checker wrote here.
         shutil.rmtree(self.dir, ignore_errors=True)
         return error

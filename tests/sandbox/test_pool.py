@@ -165,8 +165,15 @@ def test_the_reaper_spares_a_live_keepers_sets_and_reaps_a_dead_jobs_set(
     pool_keeper.prewarm(arith)
     assert pool_keeper.wait_ready(arith, 1, timeout_s=120)
     [ready] = ready_ids(config)
-    reaped = reap(docker_client, jobs_dir=config.jobs_dir, pool_dir=config.pool_dir, older_than_s=0)
-    assert ready not in reaped and len(containers_of(docker_client, ready)) == 3
+    # (only_jobs: other sandboxes of this host are not this test's to reap)
+    reaped = reap(
+        docker_client,
+        jobs_dir=config.jobs_dir,
+        pool_dir=config.pool_dir,
+        older_than_s=0,
+        only_jobs={ready},
+    )
+    assert reaped == [] and len(containers_of(docker_client, ready)) == 3
 
     # Taken for job J, whose grader then died: the set is J's, and reaping J removes it.
     job = "feedfacecafebeef"
@@ -177,8 +184,9 @@ def test_the_reaper_spares_a_live_keepers_sets_and_reaps_a_dead_jobs_set(
         pool_dir=config.pool_dir,
         older_than_s=0,
         live_jobs={job},
+        only_jobs={job},
     )
-    assert job not in spared and ready not in spared
+    assert spared == []
     assert len(containers_of(docker_client, ready)) == 3  # its job is live: spared
     assert reap(
         docker_client,
