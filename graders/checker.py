@@ -117,6 +117,7 @@ def run(spec: JobSpec, events: EventStream, options: argparse.Namespace) -> int:
             "import_failure": None if failure is None else _failure_report(failure, spec),
             "timings": {
                 "checker_s": time.monotonic() - started,
+                "cpu_s": _cpu_s(),
                 "checker_peak_rss_mb": _peak_rss_mb(),
                 "candidate_preload_s": candidate.preload_s or 0.0,
                 "candidate_workers": candidate.workers_started,
@@ -126,6 +127,12 @@ def run(spec: JobSpec, events: EventStream, options: argparse.Namespace) -> int:
         }
     )
     return exit_code
+
+
+def _cpu_s() -> float:
+    """CPU time of this process (imports before the job included) and its reaped children."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def _peak_rss_mb() -> float:

@@ -32,7 +32,7 @@ from graders.jobspec import JobSpec
 from graders.package import Exercise
 from sandbox import pool
 from sandbox.config import SandboxConfig
-from sandbox.sets import ROLES, Profile, SandboxSet, SetFailed, new_set_id
+from sandbox.sets import Profile, SandboxSet, SetFailed, cpu_seconds, new_set_id
 
 EventCallback = Callable[[dict[str, Any]], None]
 JOB_ID_PATTERN = re.compile(r"[0-9a-f]{16}")
@@ -143,7 +143,7 @@ class GradingJob:
             self.box = box  # cleanup removes it whatever happens next
             if not self.job_id_given:  # one id for the job, its containers and its folder
                 self.job_id = self.outcome.job_id = set_id
-            for role in ROLES:
+            for role in self.profile.roles:
                 box.containers[role] = self.client.containers.get(f"tj-{set_id}-{role}")
             self.outcome.timings["warm_set"] = 1.0
             self.mark("created_s")
@@ -241,11 +241,16 @@ class GradingJob:
                 self.on_event(event)
 
     def collect_facts(self) -> None:
-        """Trusted facts, from the kernel or the engine, not the candidate: peak memory."""
-        for role in ("candidate", "reference"):
-            container = self.containers.get(role)
-            if container is not None and container.id:
+        """Trusted facts, from the kernel or the engine, not the candidate: peak memory, and the
+        CPU time each container used (warm-up included) for the benchmarks."""
+        for role, container in self.containers.items():
+            if not container.id:
+                continue
+            if role != "checker":
                 self.outcome.peak_memory_bytes[role] = peak_memory_bytes(container)
+            cpu_s = cpu_seconds(container)
+            if cpu_s is not None:
+                self.outcome.timings[f"cpu_{role}_s"] = cpu_s
 
     def cleanup(self) -> None:
         """Remove every container of this job's set (by label, so half-created ones too) and its

@@ -33,6 +33,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import time
@@ -61,6 +62,7 @@ from sandbox.containers import (
 )
 
 ROLES = ("checker", "candidate", "reference")
+REFERENCE_WORDS = re.compile(r"\b(reference|speed|getfixturevalue)\b")
 WORKER_ROLES = ("candidate", "reference")
 CONTROL_TARGET = "/run/tj-control"
 GO_TIMEOUT_S = 5.0
@@ -95,6 +97,7 @@ class Profile:
     checker_output_kb: int
     checker_cpuset: str
     worker_cpuset: str
+    reference: bool = True  # whether the suite uses the reference (else no reference container)
 
     @classmethod
     def for_exercise(
@@ -118,7 +121,12 @@ class Profile:
             checker_output_kb=config.checker_output_kb,
             checker_cpuset=config.checker_cpuset,
             worker_cpuset=config.worker_cpuset,
+            reference=uses_reference(exercise, suite),
         )
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return ROLES if self.reference else ("checker", "candidate")
 
     @property
     def key(self) -> str:
@@ -136,13 +144,31 @@ class Profile:
         return cls(**data)
 
 
+def suite_modules(exercise: Exercise, suite: str) -> list[Path]:
+    """The suite's test modules and the shared ones beside it (tests/*.py)."""
+    tests = exercise.path / "tests"
+    return sorted([*tests.glob("*.py"), *(tests / suite).rglob("*.py")])
+
+
+def uses_reference(exercise: Exercise, suite: str) -> bool:
+    """Whether the suite may call the reference (its `reference` or `speed` fixtures). Erring
+    towards yes: a word match anywhere in the modules counts (a set without the reference
+    container would leave such a test waiting for it)."""
+    for path in suite_modules(exercise, suite):
+        try:
+            if REFERENCE_WORDS.search(path.read_text(errors="replace")):
+                return True
+        except OSError:
+            return True
+    return False
+
+
 def tests_frameworks(exercise: Exercise, suite: str) -> set[str]:
     """The preloadable frameworks the suite's test modules import (found without running them,
     in tests/<suite>/ and the shared modules beside it): the checker imports them before its
     job, so collecting the tests costs little."""
-    tests = exercise.path / "tests"
     found: set[str] = set()
-    for path in sorted([*tests.glob("*.py"), *(tests / suite).rglob("*.py")]):
+    for path in suite_modules(exercise, suite):
         with contextlib.suppress(OSError, SyntaxError, ValueError):
             for node in ast.walk(ast.parse(path.read_bytes())):
                 if isinstance(node, ast.Import):
@@ -177,18 +203,19 @@ class SandboxSet:
         self.dir.mkdir(mode=0o700)
         for sub in ("candidate", "reference", "exercise", "exercise/tests", "exercise/support"):
             (self.dir / sub).mkdir(mode=0o755)
-        for side in WORKER_ROLES:
+        for side in WORKER_ROLES:  # both: the checker listens on both, used or not
             path = self.dir / f"{side}-socket"
             path.mkdir()
             # The checker (own uid) creates the socket here; the worker side mounts it read-only.
             os.chmod(path, 0o777)
-        for role in ROLES:
+        for role in self.profile.roles:
             control = self.dir / "control" / role
             control.mkdir(parents=True, mode=0o755)
             os.chmod(self.dir / "control", 0o755)
             os.mkfifo(control / "go", 0o644)  # readable by the role's uid, writable by us only
             os.chmod(control / "go", 0o644)
-        for spec in (self.checker_spec(), *(self.worker_spec(r) for r in WORKER_ROLES)):
+        workers = [r for r in WORKER_ROLES if r in self.profile.roles]
+        for spec in (self.checker_spec(), *(self.worker_spec(r) for r in workers)):
             arguments = docker_arguments(spec)
             arguments["name"] = f"tj-{self.id}-{spec.role}"
             # `go` restores the default share.
@@ -197,13 +224,13 @@ class SandboxSet:
 
     def start(self) -> None:
         # In parallel: each start waits mostly on the runtime, not on this process.
-        with ThreadPoolExecutor(len(ROLES)) as starting:
+        with ThreadPoolExecutor(len(self.containers)) as starting:
             for done in [starting.submit(c.start) for c in self.containers.values()]:
                 done.result()
 
     def probe_ready(self) -> bool:
         """Whether every container waits on its go FIFO (imports done)."""
-        for role in ROLES:
+        for role in self.profile.roles:
             try:
                 fd = os.open(self.go_path(role), os.O_WRONLY | os.O_NONBLOCK)
             except OSError as exc:
@@ -253,12 +280,18 @@ class SandboxSet:
 
     def go(self, argv: dict[str, list[str]]) -> None:
         """Start the job: each role's argv goes down its FIFO (workers are pinned first)."""
-        for role in ROLES:
+
+        def update(role: str) -> None:
             change: dict[str, Any] = {"cpu_shares": JOB_CPU_SHARES}
             if role in WORKER_ROLES:  # they imported on the checker's cores (see worker_spec)
                 change["cpuset_cpus"] = self.profile.worker_cpuset
             self.containers[role].update(**change)
+
+        with ThreadPoolExecutor(len(self.containers)) as updating:
+            list(updating.map(update, self.containers))
         for role in ("checker", "reference", "candidate"):
+            if role not in self.containers:
+                continue
             message = json.dumps({"argv": argv[role]}).encode()
             deadline = time.monotonic() + GO_TIMEOUT_S
             while True:
@@ -419,4 +452,24 @@ def memory_usage_bytes(container: Container) -> int | None:
     ):
         with contextlib.suppress(OSError, ValueError):
             return int(Path(path).read_text())
+    return None
+
+
+def cpu_seconds(container: Container) -> float | None:
+    """CPU time the container's processes used so far, from its cgroup (None if not found)."""
+    cid = container.id
+    for path, scale in (
+        (f"/sys/fs/cgroup/cpuacct/docker/{cid}/cpuacct.usage", 1e-9),  # v1, nanoseconds
+        (f"/sys/fs/cgroup/cpu,cpuacct/docker/{cid}/cpuacct.usage", 1e-9),
+        (f"/sys/fs/cgroup/cpuacct/system.slice/docker-{cid}.scope/cpuacct.usage", 1e-9),
+    ):
+        with contextlib.suppress(OSError, ValueError):
+            return int(Path(path).read_text()) * scale
+    for path in (  # v2: "usage_usec N" in cpu.stat
+        f"/sys/fs/cgroup/system.slice/docker-{cid}.scope/cpu.stat",
+        f"/sys/fs/cgroup/docker/{cid}/cpu.stat",
+    ):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            line = Path(path).read_text().split("\n", 1)[0]
+            return int(line.split()[1]) * 1e-6
     return None
