@@ -3,7 +3,7 @@
 python -m sandbox image-build   build the sandbox image if missing (the base needs root)
 python -m sandbox image-tag     print the image tag this tree expects
 python -m sandbox reap [SECONDS] remove leftovers older than SECONDS (default 3600)
-python -m sandbox pool [--warm SLUG,...] [--redis-url URL --queue NAME]
+python -m sandbox pool [--warm SLUG[:SUITE],...] [--redis-url URL --queue NAME]
                                 keep warm sandbox sets for this host until SIGINT/SIGTERM
 """
 
@@ -28,7 +28,7 @@ from sandbox.reaper import reap
 
 USAGE = (
     "usage: python -m sandbox image-build | image-tag | reap [SECONDS]"
-    " | pool [--warm SLUG,...] [--redis-url URL --queue NAME]"
+    " | pool [--warm SLUG[:SUITE],...] [--redis-url URL --queue NAME]"
 )
 
 
@@ -63,7 +63,9 @@ def main(argv: list[str]) -> int:
 def run_pool(argv: list[str]) -> int:
     """The warm pool's keeper in the foreground (deploy/local/run.py starts one per host)."""
     parser = argparse.ArgumentParser(prog="python -m sandbox pool")
-    parser.add_argument("--warm", default="", help="exercise slugs to warm before any job")
+    parser.add_argument(
+        "--warm", default="", help="SLUG[:SUITE],... to warm before any job (suite: hidden)"
+    )
     parser.add_argument("--exercises", default=str(REPO_ROOT / "exercises"))
     parser.add_argument("--redis-url", default="", help="Celery's broker, to size by the queue")
     parser.add_argument("--queue", default="cpu")
@@ -91,8 +93,9 @@ def run_pool(argv: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     try:
-        for slug in filter(None, options.warm.split(",")):
-            keeper.prewarm(find_exercise(slug, Path(options.exercises)))
+        for item in filter(None, options.warm.split(",")):
+            slug, _, suite = item.partition(":")
+            keeper.prewarm(find_exercise(slug, Path(options.exercises)), suite or "hidden")
         print(
             f"warm pool: up to {config.pool_size} sets within {config.pool_memory_mb} MB",
             flush=True,
