@@ -33,11 +33,17 @@ lint: venv
 	$(BIN)/mypy
 
 # Measurements, not tests: grade() to verdict phase by phase, POST to GRADED through the API,
-# and Submit click to verdict in the browser beside the API in the same run.
+# Submit click to verdict in the browser beside the API in the same run, the CPU profile of one
+# correctness-only job (what bounds throughput), and last issue 9's
+# benchmark (bare tests vs naive vs cold vs warm, throughput through the platform, speed-score
+# stability), whose tables also go to bench/results/<date>.md. About 13 minutes on 2 cores.
 bench: venv system sandbox-image frontend
+	@deploy/local/ensure-system.sh --browser
 	$(BIN)/python bench/grade_latency.py kmeans --runs 5
 	$(BIN)/python bench/api_latency.py --runs 10
 	$(BIN)/python bench/browser_latency.py --runs 5
+	$(BIN)/python bench/job_cpu.py kmeans --suite public --runs 10
+	$(BIN)/python bench/fast_verdicts.py
 
 fmt: venv
 	$(BIN)/ruff format .

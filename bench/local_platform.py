@@ -4,6 +4,7 @@ Redis, SQLite and port; yields the base URL and run.py's output (tokens and link
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -56,3 +57,4 @@ def local_platform(**extra_env: str) -> Iterator[tuple[str, str]]:
         finally:
             runner.send_signal(signal.SIGINT)
             runner.wait(timeout=60)
+            shutil.rmtree(var, ignore_errors=True)

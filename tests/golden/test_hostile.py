@@ -42,6 +42,7 @@ TIME_BOUND_S = 60.0
 DISK_MARGIN_BYTES = 100 * 1024 * 1024
 CHEAT_MARGIN = 1.5  # a working cheat gains 2x (a sabotaged reference) to 1e6x (frozen clocks)
 SANDBOX_UIDS = {CHECKER_UID, CANDIDATE_UID, REFERENCE_UID}
+CONTAINER_ID = re.compile(r"docker[/-]([0-9a-f]{64})")
 
 
 @dataclass(frozen=True)
@@ -85,27 +86,34 @@ class HostState:
     free_bytes: int
 
 
-def host_state(docker_root: str, pool_containers: list[str]) -> HostState:
-    """Sandbox processes, overlay mounts and free disk, leaving out the pool's ready set."""
+def host_state(docker_client, docker_root: str, job_id: str) -> HostState:
+    """Sandbox processes no container accounts for, overlay mounts and free disk.
+
+    Other sandboxes may run on this host meanwhile (the pool's ready set, another grader's
+    jobs): a sandbox-uid process counts as left behind when it lives outside every container
+    that still exists, or in one of this job's. Overlay mounts are counted net of the running
+    containers (one each).
+    """
+    containers = {c.id: c for c in docker_client.containers.list(all=True)}
+    running = sum(1 for c in containers.values() if c.status == "running")
+    mounts = Path("/proc/self/mounts").read_text().splitlines()
     processes = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
             fields = dict(
                 line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line
             )
-        except OSError:
-            continue
-        if int(fields.get("Uid", "0").split()[0]) in SANDBOX_UIDS:
-            try:
-                cgroup = (status.parent / "cgroup").read_text()
-            except OSError:
+            if int(fields.get("Uid", "0").split()[0]) not in SANDBOX_UIDS:
                 continue
-            if not any(cid in cgroup for cid in pool_containers):
-                processes.append(f"{status.parent.name} {fields.get('Name', '').strip()}")
-    mounts = Path("/proc/self/mounts").read_text().splitlines()
+            owner = CONTAINER_ID.search((status.parent / "cgroup").read_text())
+        except OSError:
+            continue  # gone meanwhile
+        container = containers.get(owner.group(1)) if owner else None
+        if container is None or container.labels.get(LABEL_JOB) == job_id:
+            processes.append(f"{status.parent.name} {fields.get('Name', '').strip()}")
     return HostState(
         sandbox_processes=tuple(processes),
-        overlay_mounts=sum(1 for m in mounts if m.startswith("overlay ")) - len(pool_containers),
+        overlay_mounts=sum(1 for m in mounts if m.startswith("overlay ")) - running,
         free_bytes=shutil.disk_usage(docker_root).free,
     )
 
@@ -123,15 +131,11 @@ def warm_pool(kmeans, docker_client, sandbox_config):
     keeper.stop()
 
 
-def ready_pool_containers(keeper: Keeper, kmeans, docker_client) -> list[str]:
-    """Wait for the pool's one ready set (so nothing is starting); its container ids."""
+def wait_for_a_ready_set(keeper: Keeper, kmeans) -> set[str]:
+    """Wait for the pool's one ready set (so nothing is starting); its set ids."""
     assert keeper.wait_ready(kmeans, 1, timeout_s=120), "the pool made no ready set"
     assert keeper.starting == {}
-    return [
-        c.id
-        for set_id in keeper.ready
-        for c in docker_client.containers.list(all=True, filters={"label": f"{LABEL_JOB}={set_id}"})
-    ]
+    return set(keeper.ready)
 
 
 @pytest.fixture(scope="module")
@@ -165,13 +169,13 @@ def test_hostile_submission_fails_alone_and_leaves_nothing_behind(
     case, kmeans, docker_client, sandbox_config, results, graded_bases, warm_pool
 ):
     docker_root = docker_client.info()["DockerRootDir"]
-    warm = ready_pool_containers(warm_pool, kmeans, docker_client)
-    before = host_state(docker_root, warm)
+    waiting = wait_for_a_ready_set(warm_pool, kmeans)
+    before = host_state(docker_client, docker_root, "")
     report = sandbox.grade(kmeans, case.source, config=sandbox_config, client=docker_client)
     assert report.timings.get("warm_set") == 1.0, "the case did not take the ready set"
-    fresh = ready_pool_containers(warm_pool, kmeans, docker_client)
-    assert not set(fresh) & set(warm), "a used set came back to the pool"
-    after = host_state(docker_root, fresh)
+    assert report.job_id in waiting
+    assert report.job_id not in wait_for_a_ready_set(warm_pool, kmeans), "a used set came back"
+    after = host_state(docker_client, docker_root, report.job_id)
     total_s = report.timings.get("total_s", 0.0)
     expected = ("" if case.exact else "not ") + case.verdict.value
     row = [case.name, expected, report.verdict.value, f"{report.score:.1f}", f"{total_s:.1f}", ""]
