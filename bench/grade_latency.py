@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/grade_latency.py [slug] [file] [--runs N]
 
-Prints the median (and min/max) of each phase across runs, from the job's own timings:
-container create/start, checker ready (Python + harness imported), collection (the test
-module's imports), the tests themselves, and teardown. Run on a quiet machine; it is a
+Prints the median (and min/max) of each phase across runs, from the job's own timings: getting
+a set of containers (a warm one from the pool when `python -m sandbox pool` runs, else created
+and started here, imports included), the go, collection (the test module's imports), the tests
+themselves, and teardown. Run on a quiet machine; it is a
 measurement, not a test.
 """
 
@@ -23,14 +24,27 @@ import sandbox  # noqa: E402
 from graders.package import find_exercise  # noqa: E402
 
 PHASES = [
-    ("create containers", None, "created_s"),
-    ("start containers", "created_s", "started_s"),
-    ("checker ready (python, pytest, harness)", "started_s", "checker_ready_s"),
+    ("take a warm set, or create one", None, "created_s"),
+    ("start it, imports (cold only)", "created_s", "ready_s"),
+    ("job files in, go", "ready_s", "started_s"),
+    ("checker listening", "started_s", "checker_ready_s"),
     ("collect tests (test module imports)", "checker_ready_s", "collected_s"),
     ("run tests", "collected_s", "tests_done_s"),
     ("checker exit", "tests_done_s", "checker_done_s"),
     ("read peak memory + remove containers", "checker_done_s", "total_s"),
 ]
+
+
+def phase_s(timings: dict[str, float], start: str | None, end: str) -> float:
+    """Seconds between two marks; a mark a job did not pass (a warm set is never started
+    here) counts as the one before it."""
+    names = [name for _, _, name in PHASES]
+    marks = [timings.get(name) for name in names]
+    for i, mark in enumerate(marks):
+        if mark is None:
+            marks[i] = marks[i - 1] if i else 0.0
+    at = dict(zip(names, marks, strict=True))
+    return float(at[end] or 0.0) - float(at[start] or 0.0 if start else 0.0)
 
 
 def main() -> None:
@@ -57,9 +71,7 @@ def main() -> None:
     )
     print(f"{'phase':<42} {'median s':>9} {'min':>7} {'max':>7}")
     for label, start, end in PHASES:
-        values = [
-            r.timings.get(end, 0.0) - (r.timings.get(start, 0.0) if start else 0.0) for r in runs
-        ]
+        values = [phase_s(r.timings, start, end) for r in runs]
         print(
             f"{label:<42} {statistics.median(values):>9.3f} {min(values):>7.3f} {max(values):>7.3f}"
         )

@@ -305,7 +305,7 @@ export class Grading {
           {
             class: "tj-result-speed",
             title:
-              "Your code's run time divided by the reference solution's: lower is faster, 1.00× is as fast. " +
+              "The reference solution's run time divided by yours: higher is faster, 1.00× is as fast, 0.50× twice as slow. " +
               "In parentheses, the confidence interval of the measurement.",
           },
           `${speed.ratio.toFixed(2)}× the reference${interval}`,
