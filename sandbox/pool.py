@@ -336,19 +336,40 @@ class Keeper:
         for box in [*self.ready.values(), *(b for b, _ in self.starting.values())]:
             have[box.profile.key] = have.get(box.profile.key, 0) + 1
         total = sum(have.values())
+        # Profiles with no set first, then the furthest below target, the latest wanted first.
+        short = sorted(
+            (min(have.get(k, 0), 1), have.get(k, 0) - n, -self.profiles[k].wanted_at, k)
+            for k, n in wanted.items()
+            if have.get(k, 0) < n
+        )
+        if not short:
+            return
         if total >= self.size:
+            if short[0][0] == 0:
+                self._make_room(short[0][3])
             return
         used_mb = sum(self.profiles[k].memory_mb * n for k, n in have.items() if k in self.profiles)
-        # The profile furthest below its target first.
-        short = sorted(
-            ((have.get(k, 0) - n, k) for k, n in wanted.items() if have.get(k, 0) < n),
-        )
-        for _, key in short:
+        for *_, key in short:
             state = self.profiles[key]
             if used_mb + state.memory_mb > self.memory_budget_mb:
                 continue
             self._start_set(state.profile)
             return
+
+    def _make_room(self, needy: str) -> None:
+        """The pool is full and `needy` has no set: withdraw a ready set of a profile wanted
+        less recently, so that old demand never starves new demand."""
+        if any(box.profile.key == needy for box in self.ready.values()):
+            return
+        needy_at = self.profiles[needy].wanted_at
+        older = sorted(
+            (self.profiles[box.profile.key].wanted_at, set_id)
+            for set_id, box in self.ready.items()
+            if box.profile.key in self.profiles
+            and self.profiles[box.profile.key].wanted_at < needy_at
+        )
+        if older:
+            self._withdraw(older[0][1])
 
     def _start_set(self, profile: Profile) -> None:
         box = SandboxSet(self.client, self.config, profile, new_set_id())

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -124,8 +124,10 @@ def kmeans():
 
 
 @pytest.fixture(scope="module")
-def warm_pool(kmeans, docker_client, sandbox_config):
-    keeper = Keeper(docker_client, sandbox_config, size=1).start()
+def warm_pool(kmeans, docker_client, sandbox_config, tmp_path_factory):
+    # A pool folder of its own: what other tests of the session wanted is not warmed here.
+    config = replace(sandbox_config, pool_dir=tmp_path_factory.mktemp("hostile-pool"))
+    keeper = Keeper(docker_client, config, size=1).start()
     keeper.prewarm(kmeans)
     yield keeper
     keeper.stop()
@@ -171,7 +173,7 @@ def test_hostile_submission_fails_alone_and_leaves_nothing_behind(
     docker_root = docker_client.info()["DockerRootDir"]
     waiting = wait_for_a_ready_set(warm_pool, kmeans)
     before = host_state(docker_client, docker_root, "")
-    report = sandbox.grade(kmeans, case.source, config=sandbox_config, client=docker_client)
+    report = sandbox.grade(kmeans, case.source, config=warm_pool.config, client=docker_client)
     assert report.timings.get("warm_set") == 1.0, "the case did not take the ready set"
     assert report.job_id in waiting
     assert report.job_id not in wait_for_a_ready_set(warm_pool, kmeans), "a used set came back"

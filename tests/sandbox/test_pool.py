@@ -198,3 +198,19 @@ def test_the_reaper_spares_a_live_keepers_sets_and_reaps_a_dead_jobs_set(
     assert containers_of(docker_client, ready) == []
     assert not (config.jobs_dir / ready).exists()
     assert not (config.pool_dir / "claimed" / ready).exists()
+
+
+def test_new_demand_is_not_starved_by_old_demand_in_a_full_pool(
+    docker_client, config, arith, keeper
+):
+    probe = load_exercise(FIXTURES / "sandbox-probe")
+    pool_keeper = keeper(size=1)
+    old = pool_keeper.prewarm(arith)
+    assert pool_keeper.wait_ready(arith, 1, timeout_s=120)
+    [old_set] = ready_ids(config)
+    time.sleep(1.1)  # wanted times are file times: let the new demand be visibly newer
+    new = pool_keeper.prewarm(probe)
+    assert new.key != old.key
+    assert pool_keeper.wait_ready(probe, 1, timeout_s=120)
+    assert old_set not in ready_ids(config)
+    assert containers_of(docker_client, old_set) == []
