@@ -154,12 +154,15 @@ def results():
 
 @pytest.fixture(scope="module")
 def graded_bases(kmeans, docker_client, sandbox_config):
-    reports = {}
+    """The honest code's gradings, kept for the session; `again=True` adds one more."""
+    reports: dict[Path, list] = {}
 
-    def get(path: Path):
-        if path not in reports:
-            reports[path] = sandbox.grade(
-                kmeans, path.read_bytes(), config=sandbox_config, client=docker_client
+    def get(path: Path, again: bool = False):
+        if path not in reports or again:
+            reports.setdefault(path, []).append(
+                sandbox.grade(
+                    kmeans, path.read_bytes(), config=sandbox_config, client=docker_client
+                )
             )
         return reports[path]
 
@@ -213,10 +216,20 @@ def test_hostile_submission_fails_alone_and_leaves_nothing_behind(
     assert abs(after.free_bytes - before.free_bytes) < DISK_MARGIN_BYTES
 
     if case.base is not None:
+        # The honest code's best ratio: a noisy machine can time one honest grading low (seen:
+        # 0.30 against its usual 0.40-0.48), so an apparent gain is checked against up to two
+        # more honest gradings. The cheat gets no second chance.
         honest = graded_bases(case.base)
-        row[-1] = f"{report.speed['ratio']:.2f} ({honest.speed['ratio']:.2f})"
-        assert honest.verdict is Verdict.ACCEPTED
+        while report.speed["ratio"] > best_ratio(honest) * CHEAT_MARGIN and len(honest) < 3:
+            honest = graded_bases(case.base, again=True)
+        row[-1] = f"{report.speed['ratio']:.2f} ({best_ratio(honest):.2f})"
+        assert all(h.verdict is Verdict.ACCEPTED for h in honest)
         assert not report.speed["suspicious"], report.speed
-        assert report.speed["ratio"] <= honest.speed["ratio"] * CHEAT_MARGIN, (
-            f"the cheat gained speed: {report.speed['ratio']} vs honest {honest.speed['ratio']}"
+        assert report.speed["ratio"] <= best_ratio(honest) * CHEAT_MARGIN, (
+            f"the cheat gained speed: {report.speed['ratio']} vs honest "
+            f"{[h.speed['ratio'] for h in honest]}"
         )
+
+
+def best_ratio(reports) -> float:
+    return max(r.speed["ratio"] for r in reports)
